@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "@/app/providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "RevBridge", template: "%s · RevBridge" },
+  description: "RevOps console: WeChat identities, HubSpot ⇄ Stripe sync, funnel and ROI.",
+};
+
+// Runs before paint so a dark-mode reader never sees a white flash.
+const themeScript = `try{var t=localStorage.getItem("theme");if(t==="dark"||(!t&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

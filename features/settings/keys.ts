@@ -1,0 +1,4 @@
+export const settingsKeys = {
+  all: ["settings"] as const,
+  staff: () => [...settingsKeys.all, "staff"] as const,
+};

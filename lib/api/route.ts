@@ -1,0 +1,52 @@
+import "server-only";
+import type { z } from "zod";
+import { requireStaff, type TStaff } from "@/lib/auth/session";
+import type { Role } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/logger";
+import { readJsonBody } from "@/lib/api/body";
+import { assertSameOrigin } from "@/lib/api/csrf";
+import { errorResponse, json } from "@/lib/api/respond";
+
+type RouteParams = Record<string, string | string[] | undefined>;
+
+interface ConsoleRouteOptions<TBody extends z.ZodType | undefined> {
+  /** Minimum role; every console route needs at least a session (VIEWER). */
+  role?: Role;
+  /** zod schema for the JSON body (mutations). */
+  body?: TBody;
+}
+
+interface ConsoleRouteContext<TBody> {
+  request: Request;
+  staff: TStaff;
+  params: RouteParams;
+  body: TBody;
+}
+
+/**
+ * The one wrapper for console API route handlers: session → role → CSRF (mutations) → zod body →
+ * handler → JSON. Errors become `{ error: { code, message, details? } }` with the mapped status.
+ */
+export function consoleRoute<TBody extends z.ZodType | undefined = undefined>(
+  options: ConsoleRouteOptions<TBody>,
+  handler: (ctx: ConsoleRouteContext<TBody extends z.ZodType ? z.infer<TBody> : undefined>) => Promise<unknown>,
+) {
+  return async (request: Request, context: { params: Promise<RouteParams> }): Promise<Response> => {
+    const started = Date.now();
+    const path = new URL(request.url).pathname;
+    try {
+      const staff = await requireStaff(options.role ?? "VIEWER");
+      if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
+      const body = options.body ? await readJsonBody(request, options.body) : undefined;
+      const params = (await context.params) ?? {};
+      const result = await handler({ request, staff, params, body: body as never });
+      return result instanceof Response ? result : json(result ?? { ok: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        log.error("api.unhandled", { path, method: request.method, error, ms: Date.now() - started });
+      }
+      return errorResponse(error);
+    }
+  };
+}
