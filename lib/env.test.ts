@@ -43,6 +43,6 @@ describe("app configuration", () => {
   it("lets other processes declare their own schema", () => {
     const Z = z.object({ PORT: z.coerce.number().int().default(12111) });
     expect(parseEnv(Z, {}).PORT).toBe(12111);
-    expect(() => parseEnv(Z, { PORT: "abc" })).toThrow(/PORT/);
+    expect(() => parseEnv(Z, { PORT: "abc" })).toThrow(/PORT (?!is required)/);
   });
 });

@@ -84,10 +84,11 @@ function withoutBlanks(source: Readonly<Record<string, string | undefined>>): Re
 }
 
 /** Formats the first problem as one actionable line: `Invalid configuration: NAME must ...`. */
-export function describeEnvError(error: z.ZodError): string {
+export function describeEnvError(error: z.ZodError, source: Readonly<Record<string, string>> = {}): string {
   const lines = error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";
-    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    // Judge "missing" by the source, not the issue: coercions (z.coerce.number) drop the raw input.
+    const missing = issue.code === "invalid_type" && !(String(issue.path[0]) in source);
     return missing ? `${name} is required but not set` : `${name} ${issue.message}`;
   });
   return `Invalid configuration: ${lines.join("; ")}. See .env.example and the README's configuration table.`;
@@ -97,8 +98,9 @@ export function parseEnv<T extends z.ZodType>(
   schema: T,
   source: Readonly<Record<string, string | undefined>> = process.env,
 ): z.infer<T> {
-  const result = schema.safeParse(withoutBlanks(source));
-  if (!result.success) throw new ConfigError(describeEnvError(result.error));
+  const present = withoutBlanks(source);
+  const result = schema.safeParse(present);
+  if (!result.success) throw new ConfigError(describeEnvError(result.error, present));
   return result.data;
 }
 
