@@ -50,3 +50,23 @@ export function consoleRoute<TBody extends z.ZodType | undefined = undefined>(
     }
   };
 }
+
+/**
+ * For routes without a console session (provider webhooks, API-key endpoints): the handler returns
+ * a JSON-able result or a Response; AppError → its status; anything else → 500, logged with the path.
+ */
+export function publicRoute(handler: (request: Request) => Promise<unknown>) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      const result = await handler(request);
+      return result instanceof Response ? result : json(result ?? { ok: true });
+    } catch (error) {
+      if (error instanceof AppError) {
+        log.warn("api.refused", { path: new URL(request.url).pathname, code: error.code, message: error.message });
+      } else {
+        log.error("api.unhandled", { path: new URL(request.url).pathname, method: request.method, error });
+      }
+      return errorResponse(error);
+    }
+  };
+}
