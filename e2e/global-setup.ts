@@ -1,9 +1,8 @@
-import { z } from "zod";
-import { parseEnv } from "@/lib/env";
+import { parseEnv, ZDatabaseEnv } from "@/lib/env";
 
 /** e2e resets and seeds its database: refuse anything that is not on this machine. */
 export default function assertLocalDatabase(): void {
-  const { DATABASE_URL } = parseEnv(z.object({ DATABASE_URL: z.string().optional() }));
+  const { DATABASE_URL } = parseEnv(ZDatabaseEnv);
   if (!DATABASE_URL) return; // the embedded PostgreSQL is local by construction
   const host = new URL(DATABASE_URL).hostname;
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {

@@ -26,6 +26,9 @@ const ZPostgresUrl = z
 
 const ZOptionalUrl = z.url().optional();
 
+/** For processes that only need the database, which may be unset (then an embedded one starts). */
+export const ZDatabaseEnv = z.object({ DATABASE_URL: ZPostgresUrl.optional() });
+
 export const ZAppEnv = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ConfigError, childProcessEnv, parseEnv } from "@/lib/env";
+import { ConfigError, childProcessEnv, parseEnv, ZDatabaseEnv } from "@/lib/env";
 import { disconnectDb, setDatabaseUrl } from "@/lib/db";
 import { resolveDatabase } from "./lib/database";
 import { ensureDatabase } from "./lib/embedded-postgres";
@@ -43,6 +43,7 @@ const { values: flags } = parseArgs({
 
 async function main() {
   const config = parseEnv(ZDemoEnv);
+  parseEnv(ZDatabaseEnv); // a malformed DATABASE_URL is one clear line, not a Prisma stack trace
   const port = flags.port ? Number(flags.port) : config.PORT;
   if (await isPortInUse(port)) {
     throw new ConfigError(`Port ${port} is in use: stop what runs there, or choose another with PORT=${port + 1} npm run demo.`);

@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { z } from "zod";
-import { parseEnv } from "@/lib/env";
+import { parseEnv, ZDatabaseEnv } from "@/lib/env";
 import { ensureDatabase, startEmbeddedPostgres } from "@/scripts/lib/embedded-postgres";
 import { migrateDeploy } from "@/scripts/lib/migrate";
 
@@ -31,7 +30,7 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 export default async function setup(project: TestProject) {
-  const { DATABASE_URL } = parseEnv(z.object({ DATABASE_URL: z.string().optional() }));
+  const { DATABASE_URL } = parseEnv(ZDatabaseEnv);
   let adminUrl: string;
   let stopServer = async () => {};
   if (DATABASE_URL) {

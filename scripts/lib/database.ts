@@ -3,11 +3,8 @@
  * starts with data in `.data/pg` (kept between runs) and a `revbridge` database.
  */
 import path from "node:path";
-import { z } from "zod";
-import { parseEnv } from "@/lib/env";
+import { parseEnv, ZDatabaseEnv } from "@/lib/env";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres";
-
-const ZDatabaseEnv = z.object({ DATABASE_URL: z.string().optional() });
 
 export interface TResolvedDatabase {
   url: string;

@@ -6,13 +6,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { z } from "zod";
-import { parseEnv } from "@/lib/env";
+import { parseEnv, ZDatabaseEnv } from "@/lib/env";
 import { ensureDatabase, startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { runPrisma } from "./cli";
 
 async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const { DATABASE_URL } = parseEnv(z.object({ DATABASE_URL: z.string().optional() }));
+  const { DATABASE_URL } = parseEnv(ZDatabaseEnv);
   if (DATABASE_URL) return fn(DATABASE_URL);
   const dir = mkdtempSync(path.join(tmpdir(), "revbridge-drift-"));
   const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), persistent: false });
