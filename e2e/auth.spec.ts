@@ -21,12 +21,16 @@ test("an unauthenticated visit lands on sign-in and returns after it", async ({ 
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 });
 
-test("a wrong password is refused with a readable message", async ({ page }) => {
-  await page.goto("/signin");
+test("a wrong password is refused with a readable message, and the right one still returns to the page", async ({ page }) => {
+  await page.goto("/signin?callbackUrl=%2Fsettings");
   await page.getByLabel("Email").fill(USERS.ADMIN.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("do not match");
+  await expect(page.getByTestId("signin-error")).toContainText("do not match");
+  await page.getByLabel("Email").fill(USERS.ADMIN.email);
+  await page.getByLabel("Password").fill(USERS.ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 });
 
 test("console APIs answer 401 JSON without a session", async ({ request }) => {

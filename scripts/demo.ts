@@ -6,12 +6,12 @@
  * Flags: --port N (or PORT), --database NAME [--fresh] (a separate, optionally emptied database on the
  * same server, used by e2e), --no-sandbox, --no-traffic, --rebuild.
  */
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { ConfigError, childProcessEnv, parseEnv, ZDatabaseEnv } from "@/lib/env";
 import { disconnectDb, setDatabaseUrl } from "@/lib/db";
+import { buildNeeded } from "./lib/build-freshness";
 import { resolveDatabase } from "./lib/database";
 import { ensureDatabase } from "./lib/embedded-postgres";
 import { isPortInUse } from "./lib/free-port";
@@ -59,8 +59,9 @@ async function main() {
   await seedDemoUsers();
   await disconnectDb();
 
-  if (flags.rebuild || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    log("Building the console (first run only; takes a minute or two)…");
+  const rebuildReason = flags.rebuild ? "--rebuild" : buildNeeded(root);
+  if (rebuildReason) {
+    log(`Building the console (${rebuildReason}; takes a minute or two)…`);
     await runToEnd(process.execPath, [nextBin(root), "build"], {
       cwd: root,
       env: childProcessEnv({ NEXT_TELEMETRY_DISABLED: "1" }),

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { ConsoleNav } from "@/components/console-nav";
@@ -8,7 +9,7 @@ import { requirePageStaff } from "@/lib/auth/session";
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const staff = await requirePageStaff("/");
+  const staff = await requirePageStaff((await headers()).get("x-revbridge-path") ?? "/");
   return (
     <div className="flex min-h-screen flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:bg-white focus:p-2">

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { SignInForm } from "@/features/auth/sign-in-form";
@@ -17,7 +18,7 @@ const ERRORS: Record<string, string> = {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackPath(params.callbackUrl);
+  const callbackUrl = safeCallbackPath(params.callbackUrl, (await headers()).get("host"));
   if (await getStaff()) redirect(callbackUrl);
   const providers = configuredProviders();
   const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
@@ -31,7 +32,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <ThemeToggle />
         </div>
         {error ? (
-          <p role="alert" className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          <p role="alert" data-testid="signin-error" className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
             {error}
           </p>
         ) : null}
