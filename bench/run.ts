@@ -1,0 +1,58 @@
+/**
+ * `npm run bench -- <scenario>` (or `all`): runs a benchmark scenario, prints its figures and saves
+ * them with the commit, machine and date to bench/results/<scenario>.json. Benchmarks are not tests:
+ * targets are judged in docs/BENCHMARKS.md, not asserted here.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+type TScenario = () => Promise<{ run: () => Promise<Record<string, unknown>> }>;
+
+/** Each scenario module exports `run()` returning its figures. */
+const SCENARIOS: Record<string, TScenario> = {
+  "runner-burst": () => import("./runner-burst"),
+};
+
+const root = path.resolve(import.meta.dirname, "..");
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+function commit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+async function runScenario(name: string, load: TScenario): Promise<void> {
+  process.stdout.write(`\n== bench ${name}\n`);
+  const started = Date.now();
+  const figures = await (await load()).run();
+  const result = { scenario: name, figures, wallSeconds: (Date.now() - started) / 1000, commit: commit(), machine: machine(), date: new Date().toISOString() };
+  mkdirSync(path.join(root, "bench", "results"), { recursive: true });
+  const file = path.join(root, "bench", "results", `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\nsaved ${path.relative(root, file)}\n`);
+}
+
+const wanted = process.argv[2];
+if (!wanted || (wanted !== "all" && !(wanted in SCENARIOS))) {
+  process.stderr.write(`Usage: npm run bench -- <${[...Object.keys(SCENARIOS), "all"].join("|")}>\n`);
+  process.exit(2);
+}
+for (const [name, load] of Object.entries(SCENARIOS)) {
+  if (wanted === "all" || wanted === name) await runScenario(name, load);
+}
+process.exit(0);

@@ -1,0 +1,289 @@
+import type { TRunnerContext, TEvent } from "./context";
+import { withTransaction } from "./db";
+import { callFunction } from "./executor";
+import { flushBatch } from "./flow-control/batch";
+import { ConcurrencyCounters } from "./flow-control/concurrency";
+import { describeError } from "./log";
+import { applyCallResult, type TCallContext } from "./outcome";
+import { reclaimLeases, releaseItem, type TQueueItem } from "./queue";
+import { finishRun } from "./runs";
+import { handleTimer } from "./timers";
+
+/**
+ * The scheduler leases due queue rows (`FOR UPDATE SKIP LOCKED`, oldest first), runs them concurrently up
+ * to `maxInFlight`, and sleeps until the next row is due or a commit kicks it. SDK calls respect the
+ * functions' concurrency keys; a run never has two discovery calls in flight at once.
+ */
+export interface TSchedulerOptions {
+  ownerId: string;
+  maxInFlight: number;
+  requestTimeoutMs: number;
+  signingKey?: string;
+  maxBodyBytes: number;
+}
+
+const LEASE_BATCH = 100;
+const IDLE_POLL_MS = 1_000;
+const BLOCKED_POLL_MS = 200;
+const ERROR_RETRY_MS = 1_000;
+const MAINTENANCE_MS = 30_000;
+
+export class Scheduler {
+  private running = false;
+  private inFlight = 0;
+  private readonly counters = new ConcurrencyCounters();
+  private readonly discoveringRuns = new Set<string>();
+  private readonly abort = new AbortController();
+  private readonly tasks = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private kicked = false;
+  private loopDone: Promise<void> | undefined;
+  private lastMaintenance = 0;
+  private dirtyBatches = new Map<string, { functionId: string; key: string }>();
+
+  constructor(
+    private readonly ctx: TRunnerContext,
+    private readonly options: TSchedulerOptions,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  markBatchDirty(functionId: string, key: string): void {
+    this.dirtyBatches.set(`${functionId}\u0000${key}`, { functionId, key });
+  }
+
+  /** Stops leasing, aborts calls in flight (their rows are released for the next runner) and waits for them. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.kick();
+    await this.loopDone;
+    await Promise.allSettled([...this.tasks]);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let waitMs = IDLE_POLL_MS;
+      try {
+        await this.maybeMaintain();
+        await this.flushDirtyBatches();
+        const capacity = this.options.maxInFlight - this.inFlight;
+        if (capacity > 0) {
+          const { leased, candidates } = await this.leaseAndDispatch(Math.min(capacity, LEASE_BATCH));
+          if (leased > 0 && leased === Math.min(capacity, LEASE_BATCH)) continue;
+          waitMs = candidates > leased ? BLOCKED_POLL_MS : await this.msUntilNextDue();
+        }
+      } catch (err) {
+        if (!this.running) break;
+        this.ctx.log.error("scheduler.error", { error: describeError(err) });
+        waitMs = ERROR_RETRY_MS;
+      }
+      await this.sleep(waitMs);
+    }
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (this.kicked || !this.running) {
+      this.kicked = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, ms));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+    this.kicked = false;
+  }
+
+  private async msUntilNextDue(): Promise<number> {
+    const res = await this.ctx.pool.query<{ next: Date | null }>(
+      "SELECT min(run_at) AS next FROM queue WHERE lease_owner IS NULL",
+    );
+    const next = res.rows[0]?.next?.getTime();
+    if (next === undefined) return IDLE_POLL_MS;
+    const delta = next - Date.now();
+    // Due but not leasable (concurrency keys saturated, discovery in flight): wait for a release.
+    if (delta <= 0) return BLOCKED_POLL_MS;
+    return Math.min(delta, IDLE_POLL_MS);
+  }
+
+  /** Batches whose events arrived while another transaction held their lock (flow-control/batch.ts). */
+  private async flushDirtyBatches(): Promise<void> {
+    if (this.dirtyBatches.size === 0) return;
+    const dirty = [...this.dirtyBatches.values()];
+    this.dirtyBatches = new Map();
+    for (const { functionId, key } of dirty) {
+      const fn = this.ctx.registry.get(functionId);
+      if (fn) await withTransaction(this.ctx.pool, (tx) => flushBatch(this.ctx, tx, fn, key, false));
+    }
+  }
+
+  private async maybeMaintain(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastMaintenance < MAINTENANCE_MS) return;
+    this.lastMaintenance = now;
+    await reclaimLeases(this.ctx.pool, new Date(now));
+    await this.ctx.pool.query("DELETE FROM event_ids WHERE expires_at < $1", [new Date(now)]);
+    await this.ctx.pool.query("DELETE FROM idempotency WHERE expires_at < $1", [new Date(now)]);
+  }
+
+  private async leaseAndDispatch(limit: number): Promise<{ leased: number; candidates: number }> {
+    const leaseUntil = new Date(Date.now() + this.options.requestTimeoutMs + 60_000);
+    const { items, candidates } = await withTransaction(this.ctx.pool, async (tx) => {
+      const res = await tx.query<TQueueItem & { id: string }>(
+        `SELECT id::text, kind, run_id, step_id, attempt, payload, ckeys, climits, dedupe_key FROM queue
+         WHERE lease_owner IS NULL AND run_at <= $1
+           AND NOT (kind = 'call' AND ckeys && $2::text[])
+           AND NOT (kind = 'call' AND step_id = 'step' AND run_id = ANY($3::text[]))
+         ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+        [new Date(), this.counters.saturated(), [...this.discoveringRuns], limit],
+      );
+      const chosen: TQueueItem[] = [];
+      for (const item of res.rows) {
+        if (item.kind === "call") {
+          if (item.step_id === "step" && item.run_id && this.discoveringRuns.has(item.run_id)) continue;
+          if (!this.counters.tryAcquire(item.ckeys, item.climits)) continue;
+          if (item.step_id === "step" && item.run_id) this.discoveringRuns.add(item.run_id);
+        }
+        chosen.push(item);
+      }
+      if (chosen.length > 0) {
+        await tx.query("UPDATE queue SET lease_owner = $1, lease_until = $2 WHERE id = ANY($3::bigint[])", [
+          this.options.ownerId,
+          leaseUntil,
+          chosen.map((c) => c.id),
+        ]);
+      }
+      return { items: chosen, candidates: res.rows.length };
+    });
+    for (const item of items) this.dispatch(item);
+    return { leased: items.length, candidates };
+  }
+
+  private dispatch(item: TQueueItem): void {
+    this.inFlight++;
+    const task = this.process(item)
+      .catch(async (err) => {
+        if (this.running)
+          this.ctx.log.error("queue.item_failed", {
+            id: item.id,
+            kind: item.kind,
+            run: item.run_id,
+            error: describeError(err),
+          });
+        await releaseItem(this.ctx.pool, item.id, Date.now() + (this.running ? ERROR_RETRY_MS : 0)).catch(
+          () => undefined,
+        );
+      })
+      .finally(() => {
+        this.inFlight--;
+        if (item.kind === "call") {
+          this.counters.release(item.ckeys);
+          if (item.step_id === "step" && item.run_id) this.discoveringRuns.delete(item.run_id);
+        }
+        this.tasks.delete(task);
+        this.kick();
+      });
+    this.tasks.add(task);
+  }
+
+  private async process(item: TQueueItem): Promise<void> {
+    if (item.kind !== "call") {
+      await withTransaction(this.ctx.pool, (tx) => handleTimer(this.ctx, tx, item));
+      return;
+    }
+    await this.processCall(item);
+  }
+
+  private async processCall(item: TQueueItem): Promise<void> {
+    const { ctx } = this;
+    if (!item.run_id || !item.step_id) return;
+    const runRes = await ctx.pool.query<{
+      function_id: string;
+      status: string;
+      events: TEvent[];
+      stack: string[];
+      disable_immediate: boolean;
+      request_version: number | null;
+    }>(
+      "SELECT function_id, status, events, stack, disable_immediate, request_version FROM runs WHERE id = $1",
+      [item.run_id],
+    );
+    const run = runRes.rows[0];
+    if (!run || (run.status !== "queued" && run.status !== "running")) {
+      await ctx.pool.query("DELETE FROM queue WHERE id = $1", [item.id]);
+      return;
+    }
+    const fn = ctx.registry.get(run.function_id);
+    if (!fn) {
+      await withTransaction(ctx.pool, async (tx) => {
+        await tx.query("DELETE FROM queue WHERE id = $1", [item.id]);
+        await finishRun(ctx, tx, item.run_id ?? "", {
+          status: "failed",
+          error: { name: "Error", message: `function "${run.function_id}" is no longer registered` },
+        });
+      });
+      return;
+    }
+    if (run.status === "queued") {
+      await ctx.pool.query(
+        "UPDATE runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
+        [item.run_id, new Date()],
+      );
+    }
+    const memo = await ctx.pool.query<{ step_id: string; output: Record<string, unknown> }>(
+      "SELECT step_id, output FROM steps WHERE run_id = $1 AND status IN ('completed', 'failed')",
+      [item.run_id],
+    );
+    const steps: Record<string, unknown> = {};
+    for (const row of memo.rows) steps[row.step_id] = row.output;
+    const call: TCallContext = {
+      item: { ...item, run_id: item.run_id, step_id: item.step_id },
+      fn,
+      trigger: run.events[0],
+      startedAtMs: Date.now(),
+    };
+    const result = await callFunction({
+      url: fn.url,
+      stepId: item.step_id,
+      runId: item.run_id,
+      attempt: item.attempt,
+      maxAttempts: fn.maxAttempts,
+      events: run.events,
+      steps,
+      stack: run.stack.filter((id) => id in steps),
+      disableImmediateExecution: run.disable_immediate,
+      requestVersion: run.request_version,
+      signingKey: this.options.signingKey,
+      timeoutMs: this.options.requestTimeoutMs,
+      maxBodyBytes: this.options.maxBodyBytes,
+      signal: this.abort.signal,
+    });
+    if (this.abort.signal.aborted) throw new Error("runner stopping; call abandoned");
+    await withTransaction(ctx.pool, (tx) => applyCallResult(ctx, tx, call, result));
+    ctx.kick();
+  }
+
+  /**
+   * Called once this runner leads the database: leases of the previous runner are void, and batches
+   * it may have left full are flushed.
+   */
+  async takeOver(): Promise<number> {
+    const pending = await this.ctx.pool.query<{ function_id: string; batch_key: string }>(
+      "SELECT DISTINCT function_id, batch_key FROM batches",
+    );
+    for (const row of pending.rows) this.markBatchDirty(row.function_id, row.batch_key);
+    return reclaimLeases(this.ctx.pool);
+  }
+}
