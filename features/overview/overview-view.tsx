@@ -59,7 +59,12 @@ export function OverviewView({ initial }: { initial: TOverview }) {
           <Figure label="Failed deliveries" value={failed} testId="stat-inbox-failed" />
           <Figure label="Active staff" value={stats.staffCount} testId="stat-staff" />
         </dl>
-        <p className="mt-3 text-xs text-slate-500">
+        <p className="mt-3 text-xs text-slate-500" data-testid="webhooks-by-provider">
+          {stats.webhooks24h.length === 0
+            ? "No webhooks in the last 24 h."
+            : `Last 24 h: ${stats.webhooks24h.map((r) => `${r.provider.toLowerCase()} ${r.count}`).join(" · ")}`}
+        </p>
+        <p className="mt-1 text-xs text-slate-500">
           {stats.auditActions7d} audited actions in the last 7 days · updated {new Date(stats.generatedAt).toLocaleTimeString()}
         </p>
       </Card>

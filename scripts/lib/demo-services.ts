@@ -5,6 +5,7 @@
  */
 import { PortInUseError, startRunner, type TRunner } from "@/sandbox/inngest/runner";
 import { startAllSandboxes } from "@/sandbox/start-all";
+import { startTraffic, type TTraffic } from "@/sandbox/traffic";
 import { WECHAT_SANDBOX_DEFAULTS } from "@/sandbox/wechat";
 
 export interface TDemoServices {
@@ -18,7 +19,7 @@ export interface TDemoServices {
 const DEMO = {
   hubspotToken: "pat-demo-revbridge-sandbox",
   hubspotClientSecret: "sandbox-hubspot-client-secret",
-  stripeKey: "sk_test_revbridge_demo",
+  stripeKey: "sk_test_RevBridgeDemo2026",
   stripeWebhookSecret: "whsec_revbridgesandboxdemo000000000000000",
   openapplyToken: "openapply-demo-token",
 };
@@ -63,7 +64,7 @@ export async function startDemoServices(opts: {
     await sandboxes.close();
     throw error;
   }
-  if (opts.traffic) opts.log("Demo traffic: the generator is not built yet (see the sandbox issue); the console shows what you do.");
+  let traffic: TTraffic | null = null;
 
   return {
     appEnv: {
@@ -84,8 +85,14 @@ export async function startDemoServices(opts: {
     },
     afterAppStarted: async () => {
       await runner?.ready;
+      // Traffic starts once the console answers, so WeChat's first callbacks do not meet a cold server.
+      if (opts.traffic) {
+        traffic = startTraffic({ sandboxes, log: opts.log, stripeKey: DEMO.stripeKey, hubspotToken: DEMO.hubspotToken });
+        opts.log("Demo traffic: simulated follows, forms, applications and purchases (--no-traffic to turn off).");
+      }
     },
     stop: async () => {
+      await traffic?.stop();
       await runner?.close();
       await sandboxes.close();
     },
