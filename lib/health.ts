@@ -49,8 +49,11 @@ async function checkInngest(): Promise<TPartHealth> {
   if (e.INNGEST_DEV) {
     const base = /^https?:\/\//.test(e.INNGEST_DEV) ? e.INNGEST_DEV : "http://127.0.0.1:8288";
     try {
-      const res = await fetch(base, { signal: AbortSignal.timeout(1500) });
-      return { status: "ok", detail: `dev executor at ${base} answered ${res.status}` };
+      // `/dev` is answered by both the official dev server and the local runner.
+      const res = await fetch(new URL("/dev", base), { signal: AbortSignal.timeout(1500) });
+      return res.ok
+        ? { status: "ok", detail: `dev executor at ${base} is up` }
+        : { status: "down", detail: `dev executor at ${base} answered ${res.status}` };
     } catch {
       return { status: "down", detail: `no Inngest dev server or local runner at ${base} (npm run runner)` };
     }
