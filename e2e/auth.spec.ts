@@ -44,4 +44,7 @@ test("the health endpoint needs no session and reports each part", async ({ requ
   const body = (await res.json()) as { parts: Record<string, { status: string }> };
   expect(body.parts.database?.status).toBe("ok");
   expect(body.parts.migrations?.status).toBe("ok");
+  // The demo runs the local Inngest runner on :8288 (INNGEST_DEV).
+  expect(body.parts.inngest?.status).toBe("ok");
+  expect(res.status()).toBe(200);
 });
