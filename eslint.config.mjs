@@ -29,7 +29,11 @@ export default defineConfig([
       // Only lib/env.ts reads the environment, validated; everything else asks it.
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read configuration through lib/env.ts (env() or parseEnv())." },
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration through lib/env.ts (env() or parseEnv()).",
+        },
       ],
     },
   },
@@ -41,7 +45,17 @@ export default defineConfig([
     // app/, lib/ and inngest/ never depend on the sandboxes.
     files: ["app/**", "lib/**", "inngest/**", "features/**", "components/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/sandbox/*", "**/sandbox/**"], message: "Production code never imports the sandboxes." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/sandbox/*", "**/sandbox/**"],
+              message: "Production code never imports the sandboxes.",
+            },
+          ],
+        },
+      ],
     },
   },
 ]);

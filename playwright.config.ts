@@ -4,7 +4,9 @@ import { defineConfig, devices } from "@playwright/test";
 // Playwright loads this file before the app's env module exists (and outside the app), so it reads
 // the three variables it needs itself.
 const port = Number(process.env.E2E_PORT ?? 3100);
-const systemChromium = [process.env.PLAYWRIGHT_CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p));
+const systemChromium = [process.env.PLAYWRIGHT_CHROMIUM_PATH, "/usr/bin/chromium"].find(
+  (p) => p && existsSync(p),
+);
 
 export default defineConfig({
   testDir: "e2e",
@@ -22,7 +24,13 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       ...(systemChromium ? { executablePath: systemChromium } : {}),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],

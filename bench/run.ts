@@ -40,7 +40,14 @@ async function runScenario(name: string, load: TScenario): Promise<void> {
   process.stdout.write(`\n== bench ${name}\n`);
   const started = Date.now();
   const figures = await (await load()).run();
-  const result = { scenario: name, figures, wallSeconds: (Date.now() - started) / 1000, commit: commit(), machine: machine(), date: new Date().toISOString() };
+  const result = {
+    scenario: name,
+    figures,
+    wallSeconds: (Date.now() - started) / 1000,
+    commit: commit(),
+    machine: machine(),
+    date: new Date().toISOString(),
+  };
   mkdirSync(path.join(root, "bench", "results"), { recursive: true });
   const file = path.join(root, "bench", "results", `${name}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -24,7 +24,8 @@ const PENDING = {
   },
   warehouse: {
     title: "Warehouse",
-    purpose: "HubSpot contacts, companies and deals joined with users and teams: lifetime spend, team spending, company deals.",
+    purpose:
+      "HubSpot contacts, companies and deals joined with users and teams: lifetime spend, team spending, company deals.",
     arrivesWith: "the CRM warehouse",
   },
   imports: {
@@ -45,7 +46,10 @@ const PENDING = {
 } as const;
 
 /** What a pending area's page module exports: its metadata and the page component. */
-export function pendingArea(slug: keyof typeof PENDING): { metadata: Metadata; Page: () => Promise<React.JSX.Element> } {
+export function pendingArea(slug: keyof typeof PENDING): {
+  metadata: Metadata;
+  Page: () => Promise<React.JSX.Element>;
+} {
   const area = PENDING[slug];
   async function Page() {
     await requirePageStaff(`/${slug}`);

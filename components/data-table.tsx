@@ -30,7 +30,11 @@ export function DataTable({
         <thead>
           <tr>
             {headers.map((h) => (
-              <th key={h} scope="col" className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <th
+                key={h}
+                scope="col"
+                className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
+              >
                 {h}
               </th>
             ))}

@@ -21,7 +21,9 @@ test("an unauthenticated visit lands on sign-in and returns after it", async ({ 
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 });
 
-test("a wrong password is refused with a readable message, and the right one still returns to the page", async ({ page }) => {
+test("a wrong password is refused with a readable message, and the right one still returns to the page", async ({
+  page,
+}) => {
   await page.goto("/signin?callbackUrl=%2Fsettings");
   await page.getByLabel("Email").fill(USERS.ADMIN.email);
   await page.getByLabel("Password").fill("not-the-password");

@@ -6,6 +6,8 @@ export default function assertLocalDatabase(): void {
   if (!DATABASE_URL) return; // the embedded PostgreSQL is local by construction
   const host = new URL(DATABASE_URL).hostname;
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
-    throw new Error(`e2e refuses to run against a non-local database (${host}); point DATABASE_URL at 127.0.0.1.`);
+    throw new Error(
+      `e2e refuses to run against a non-local database (${host}); point DATABASE_URL at 127.0.0.1.`,
+    );
   }
 }

@@ -28,7 +28,9 @@ describe("app configuration", () => {
   });
 
   it("names a malformed DATABASE_URL", () => {
-    expect(messageFor({ ...good, DATABASE_URL: "mysql://x" })).toContain("DATABASE_URL must be a postgresql:// URL");
+    expect(messageFor({ ...good, DATABASE_URL: "mysql://x" })).toContain(
+      "DATABASE_URL must be a postgresql:// URL",
+    );
   });
 
   it("treats empty strings as unset, as .env files mean them", () => {
@@ -37,7 +39,9 @@ describe("app configuration", () => {
 
   it("requires Inngest signing in production unless a dev server is configured", () => {
     expect(messageFor({ ...good, NODE_ENV: "production" })).toContain("INNGEST_SIGNING_KEY");
-    expect(parseEnv(ZAppEnv, { ...good, NODE_ENV: "production", INNGEST_DEV: "http://127.0.0.1:8288" })).toBeTruthy();
+    expect(
+      parseEnv(ZAppEnv, { ...good, NODE_ENV: "production", INNGEST_DEV: "http://127.0.0.1:8288" }),
+    ).toBeTruthy();
   });
 
   it("lets other processes declare their own schema", () => {

@@ -18,11 +18,9 @@ const ZBool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const ZPostgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
-    message: "must be a postgresql:// URL, e.g. postgresql://user:pass@127.0.0.1:5432/revbridge",
-  });
+const ZPostgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+  message: "must be a postgresql:// URL, e.g. postgresql://user:pass@127.0.0.1:5432/revbridge",
+});
 
 const ZOptionalUrl = z.url().optional();
 

@@ -39,7 +39,10 @@ async function checkMigrations(): Promise<TPartHealth> {
       ? { status: "ok", detail: `${shipped.length} applied` }
       : { status: "down", detail: `${pending.length} pending: run npm run db:migrate` };
   } catch (error) {
-    return { status: "down", detail: `cannot read migration state: ${(error as Error).message.split("\n")[0]}` };
+    return {
+      status: "down",
+      detail: `cannot read migration state: ${(error as Error).message.split("\n")[0]}`,
+    };
   }
 }
 

@@ -22,7 +22,18 @@ interface TLockEntry {
   optionalDependencies?: Record<string, string>;
 }
 
-const OSES = ["android", "darwin", "freebsd", "linux", "win32", "openharmony", "sunos", "aix", "netbsd", "openbsd"];
+const OSES = [
+  "android",
+  "darwin",
+  "freebsd",
+  "linux",
+  "win32",
+  "openharmony",
+  "sunos",
+  "aix",
+  "netbsd",
+  "openbsd",
+];
 const CPUS = ["arm64", "arm", "x64", "ia32", "loong64", "ppc64", "riscv64", "s390x", "wasm32", "mips64el"];
 
 /** `@scope/pkg-linux-arm-gnueabihf` → { os: linux, cpu: arm, libc: glibc }. */
@@ -31,7 +42,11 @@ export function platformFromName(name: string): Pick<TLockEntry, "os" | "cpu" | 
   const os = parts.find((p) => OSES.includes(p));
   const cpu = parts.find((p) => CPUS.includes(p));
   if (!cpu) return null;
-  const libc = parts.some((p) => p.startsWith("musl")) ? "musl" : parts.some((p) => p.startsWith("gnu")) ? "glibc" : undefined;
+  const libc = parts.some((p) => p.startsWith("musl"))
+    ? "musl"
+    : parts.some((p) => p.startsWith("gnu"))
+      ? "glibc"
+      : undefined;
   return { ...(os ? { os: [os] } : {}), cpu: [cpu], ...(libc ? { libc: [libc] } : {}) };
 }
 
@@ -40,10 +55,13 @@ const lock = JSON.parse(readFileSync(file, "utf8")) as { packages: Record<string
 let added = 0;
 for (const [parentPath, parent] of Object.entries(lock.packages)) {
   for (const [name, spec] of Object.entries(parent.optionalDependencies ?? {})) {
-    if (lock.packages[`node_modules/${name}`] || lock.packages[`${parentPath}/node_modules/${name}`]) continue;
+    if (lock.packages[`node_modules/${name}`] || lock.packages[`${parentPath}/node_modules/${name}`])
+      continue;
     const platform = platformFromName(name);
     if (!platform || !/^\d+\.\d+\.\d+/.test(spec)) {
-      process.stderr.write(`skipped ${name}@${spec} (needed by ${parentPath}): no platform in its name or not an exact version\n`);
+      process.stderr.write(
+        `skipped ${name}@${spec} (needed by ${parentPath}): no platform in its name or not an exact version\n`,
+      );
       continue;
     }
     lock.packages[`node_modules/${name}`] = {
@@ -55,6 +73,10 @@ for (const [parentPath, parent] of Object.entries(lock.packages)) {
     added++;
   }
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(file, `${JSON.stringify({ ...lock, packages: sorted }, null, 2)}\n`);
-process.stdout.write(`package-lock.json: added ${added} platform package entr${added === 1 ? "y" : "ies"} the registry mirror lacks\n`);
+process.stdout.write(
+  `package-lock.json: added ${added} platform package entr${added === 1 ? "y" : "ies"} the registry mirror lacks\n`,
+);

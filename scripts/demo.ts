@@ -46,11 +46,14 @@ async function main() {
   parseEnv(ZDatabaseEnv); // a malformed DATABASE_URL is one clear line, not a Prisma stack trace
   const port = flags.port ? Number(flags.port) : config.PORT;
   if (await isPortInUse(port)) {
-    throw new ConfigError(`Port ${port} is in use: stop what runs there, or choose another with PORT=${port + 1} npm run demo.`);
+    throw new ConfigError(
+      `Port ${port} is in use: stop what runs there, or choose another with PORT=${port + 1} npm run demo.`,
+    );
   }
   const database = await resolveDatabase({ root, log });
   shutdown.add(database.stop);
-  const url = flags.database ? await ensureDatabase(database.url, flags.database, { fresh: flags.fresh })
+  const url = flags.database
+    ? await ensureDatabase(database.url, flags.database, { fresh: flags.fresh })
     : database.url;
 
   log("Applying migrations…");

@@ -23,8 +23,12 @@ async function main() {
   const { PORT } = parseEnv(z.object({ PORT: z.coerce.number().int().min(1).max(65535).default(3000) }));
   // Validate the whole configuration before anything starts, so a mistake is one clear line here.
   const { DATABASE_URL } = parseEnv(ZDatabaseEnv);
-  parseEnv(ZAppEnv, childProcessEnv({ DATABASE_URL: DATABASE_URL ?? EMBEDDED_PLACEHOLDER, NODE_ENV: "production" }));
-  if (await isPortInUse(PORT)) throw new ConfigError(`Port ${PORT} is in use: stop what runs there or set PORT.`);
+  parseEnv(
+    ZAppEnv,
+    childProcessEnv({ DATABASE_URL: DATABASE_URL ?? EMBEDDED_PLACEHOLDER, NODE_ENV: "production" }),
+  );
+  if (await isPortInUse(PORT))
+    throw new ConfigError(`Port ${PORT} is in use: stop what runs there or set PORT.`);
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new ConfigError("No production build found: run npm run build first.");
   }
@@ -34,13 +38,19 @@ async function main() {
   if (database.embedded) await migrateDeploy(database.url);
   const app = startChild(process.execPath, [nextBin(root), "start", "-p", String(PORT)], {
     cwd: root,
-    env: childProcessEnv({ DATABASE_URL: database.url, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }),
+    env: childProcessEnv({
+      DATABASE_URL: database.url,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    }),
   });
   shutdown.add(() => stopChild(app));
   app.on("exit", (code) => void shutdown.exit(code ?? 1));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `Start failed: ${(error as Error).message}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `Start failed: ${(error as Error).message}`}\n`,
+  );
   void shutdown.exit(1);
 });

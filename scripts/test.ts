@@ -31,7 +31,9 @@ function vitestCounts(file: string): () => [number, number] {
 
 function playwrightCounts(file: string): () => [number, number] {
   return () => {
-    const r = JSON.parse(readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } };
+    const r = JSON.parse(readFileSync(file, "utf8")) as {
+      stats: { expected: number; unexpected: number; flaky: number };
+    };
     return [r.stats.expected, r.stats.unexpected + r.stats.flaky];
   };
 }
@@ -43,12 +45,28 @@ const steps: Step[] = [
   { name: "migrations match schema", cmd: npx("tsx", "scripts/prisma/check-drift.ts") },
   {
     name: "unit",
-    cmd: npx("vitest", "run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${out}/unit.json`),
+    cmd: npx(
+      "vitest",
+      "run",
+      "--project",
+      "unit",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}/unit.json`,
+    ),
     count: vitestCounts(`${out}/unit.json`),
   },
   {
     name: "integration",
-    cmd: npx("vitest", "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${out}/integration.json`),
+    cmd: npx(
+      "vitest",
+      "run",
+      "--project",
+      "integration",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}/integration.json`,
+    ),
     count: vitestCounts(`${out}/integration.json`),
   },
   { name: "browser", cmd: npx("tsx", "scripts/ensure-browser.ts") },
@@ -82,7 +100,9 @@ for (const step of steps) {
 process.stdout.write("\nSummary\n");
 for (const r of results) {
   const counts = r.passed === undefined ? "" : `  ${r.passed} passed, ${r.failed} failed`;
-  process.stdout.write(`  ${r.ok ? "✔" : "✘"} ${r.name.padEnd(24)} ${String(r.seconds).padStart(6)} s${counts}\n`);
+  process.stdout.write(
+    `  ${r.ok ? "✔" : "✘"} ${r.name.padEnd(24)} ${String(r.seconds).padStart(6)} s${counts}\n`,
+  );
 }
 const passed = results.reduce((n, r) => n + (r.passed ?? 0), 0);
 const failed = results.reduce((n, r) => n + (r.failed ?? 0), 0);

@@ -16,7 +16,11 @@ const ERRORS: Record<string, string> = {
   OAuthCallback: "The identity provider's answer could not be verified. Try again.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl, (await headers()).get("host"));
   if (await getStaff()) redirect(callbackUrl);
@@ -32,7 +36,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <ThemeToggle />
         </div>
         {error ? (
-          <p role="alert" data-testid="signin-error" className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          <p
+            role="alert"
+            data-testid="signin-error"
+            className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+          >
             {error}
           </p>
         ) : null}

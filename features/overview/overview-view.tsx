@@ -42,7 +42,10 @@ export function OverviewView({ initial }: { initial: TOverview }) {
             <li key={c.provider} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
               <div className="flex items-center justify-between">
                 <span className="font-medium">{c.label}</span>
-                <span className={`rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[c.state]}`} data-testid={`connector-${c.provider}`}>
+                <span
+                  className={`rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[c.state]}`}
+                  data-testid={`connector-${c.provider}`}
+                >
                   {STATE_LABEL[c.state]}
                 </span>
               </div>
@@ -55,7 +58,11 @@ export function OverviewView({ initial }: { initial: TOverview }) {
         <dl className="grid grid-cols-2 gap-4 md:grid-cols-5">
           <Figure label="Webhooks received (24 h)" value={webhookTotal} testId="stat-webhooks-24h" />
           <Figure label="Inbox waiting" value={pending} testId="stat-inbox-pending" />
-          <Figure label="Oldest waiting" value={age(stats.inbox.oldestPendingAt, stats.generatedAt)} testId="stat-inbox-oldest" />
+          <Figure
+            label="Oldest waiting"
+            value={age(stats.inbox.oldestPendingAt, stats.generatedAt)}
+            testId="stat-inbox-oldest"
+          />
           <Figure label="Failed deliveries" value={failed} testId="stat-inbox-failed" />
           <Figure label="Active staff" value={stats.staffCount} testId="stat-staff" />
         </dl>
@@ -65,7 +72,8 @@ export function OverviewView({ initial }: { initial: TOverview }) {
             : `Last 24 h: ${stats.webhooks24h.map((r) => `${r.provider.toLowerCase()} ${r.count}`).join(" · ")}`}
         </p>
         <p className="mt-1 text-xs text-slate-500">
-          {stats.auditActions7d} audited actions in the last 7 days · updated {new Date(stats.generatedAt).toLocaleTimeString()}
+          {stats.auditActions7d} audited actions in the last 7 days · updated{" "}
+          {new Date(stats.generatedAt).toLocaleTimeString()}
         </p>
       </Card>
     </div>

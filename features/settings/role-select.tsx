@@ -10,13 +10,26 @@ import { settingsKeys } from "@/features/settings/keys";
 const ROLES = ["VIEWER", "OPERATOR", "ADMIN"] as const;
 
 /** ADMINs change a staff member's role; others see the role as text (the API refuses them anyway). */
-export function RoleSelect({ userId, email, role, canEdit }: { userId: string; email: string; role: string; canEdit: boolean }) {
+export function RoleSelect({
+  userId,
+  email,
+  role,
+  canEdit,
+}: {
+  userId: string;
+  email: string;
+  role: string;
+  canEdit: boolean;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [value, setValue] = useState(role);
   const mutation = useMutation({
     mutationFn: (next: string) =>
-      fetchJson(`/api/console/users/${encodeURIComponent(userId)}`, { method: "PATCH", body: JSON.stringify({ role: next }) }),
+      fetchJson(`/api/console/users/${encodeURIComponent(userId)}`, {
+        method: "PATCH",
+        body: JSON.stringify({ role: next }),
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: settingsKeys.staff() });
       await queryClient.invalidateQueries({ queryKey: overviewKeys.all });

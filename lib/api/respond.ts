@@ -11,7 +11,13 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
     return json(
-      { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      },
       { status: error.status },
     );
   }

@@ -30,7 +30,9 @@ interface ConsoleRouteContext<TBody> {
  */
 export function consoleRoute<TBody extends z.ZodType | undefined = undefined>(
   options: ConsoleRouteOptions<TBody>,
-  handler: (ctx: ConsoleRouteContext<TBody extends z.ZodType ? z.infer<TBody> : undefined>) => Promise<unknown>,
+  handler: (
+    ctx: ConsoleRouteContext<TBody extends z.ZodType ? z.infer<TBody> : undefined>,
+  ) => Promise<unknown>,
 ) {
   return async (request: Request, context: { params: Promise<RouteParams> }): Promise<Response> => {
     const started = Date.now();
@@ -62,7 +64,11 @@ export function publicRoute(handler: (request: Request) => Promise<unknown>) {
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (error) {
       if (error instanceof AppError) {
-        log.warn("api.refused", { path: new URL(request.url).pathname, code: error.code, message: error.message });
+        log.warn("api.refused", {
+          path: new URL(request.url).pathname,
+          code: error.code,
+          message: error.message,
+        });
       } else {
         log.error("api.unhandled", { path: new URL(request.url).pathname, method: request.method, error });
       }

@@ -8,10 +8,15 @@ describe("safeCallbackPath", () => {
   it("keeps an absolute URL on this host as its path", () => {
     expect(safeCallbackPath("http://localhost:3000/settings?x=1", "localhost:3000")).toBe("/settings?x=1");
   });
-  it.each([undefined, "", "https://evil.example/", "//evil.example", "/\\evil.example", "settings", "javascript:alert(1)"])(
-    "sends %s home",
-    (raw) => expect(safeCallbackPath(raw, "localhost:3000")).toBe("/"),
-  );
+  it.each([
+    undefined,
+    "",
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "settings",
+    "javascript:alert(1)",
+  ])("sends %s home", (raw) => expect(safeCallbackPath(raw, "localhost:3000")).toBe("/"));
   it("refuses an absolute URL on another host", () => {
     expect(safeCallbackPath("http://evil.example/settings", "localhost:3000")).toBe("/");
   });

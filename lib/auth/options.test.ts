@@ -24,10 +24,16 @@ describe("sign-in methods", () => {
   });
 
   it("offers each OIDC provider only when it is fully configured", async () => {
-    expect(await providersWith({ GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "secret" })).toEqual(["google"]);
+    expect(await providersWith({ GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "secret" })).toEqual([
+      "google",
+    ]);
     expect(await providersWith({ AZURE_AD_CLIENT_ID: "id", AZURE_AD_CLIENT_SECRET: "secret" })).toEqual([]);
     expect(
-      await providersWith({ AZURE_AD_CLIENT_ID: "id", AZURE_AD_CLIENT_SECRET: "secret", AZURE_AD_TENANT_ID: "t" }),
+      await providersWith({
+        AZURE_AD_CLIENT_ID: "id",
+        AZURE_AD_CLIENT_SECRET: "secret",
+        AZURE_AD_TENANT_ID: "t",
+      }),
     ).toEqual(["azure-ad"]);
   });
 });

@@ -54,7 +54,10 @@ export function authOptions(): NextAuthOptions {
     providers.push(
       CredentialsProvider({
         name: "Demo login",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
         authorize: authorizeDemoUser,
       }),
     );
@@ -83,7 +86,8 @@ export function authOptions(): NextAuthOptions {
           return true;
         }
         const email = (user.email ?? "").toLowerCase();
-        const verified = account?.provider !== "google" || (profile as { email_verified?: boolean })?.email_verified;
+        const verified =
+          account?.provider !== "google" || (profile as { email_verified?: boolean })?.email_verified;
         if (!email || !verified || !isEmailAllowed(email, allowedDomains)) {
           log.warn("auth.signin.refused", { provider: account?.provider, reason: "domain_not_allowed" });
           return false;
@@ -93,7 +97,10 @@ export function authOptions(): NextAuthOptions {
       async jwt({ token, user }) {
         // The database id is what requireStaff() looks up; role is never trusted from the token.
         if (user?.email) {
-          const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() }, select: { id: true } });
+          const row = await db().user.findUnique({
+            where: { email: user.email.toLowerCase() },
+            select: { id: true },
+          });
           if (row) token.uid = row.id;
         }
         return token;

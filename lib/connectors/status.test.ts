@@ -10,7 +10,10 @@ const base = {
 describe("connector status", () => {
   it("is not_connected and names the missing variables when credentials are absent", () => {
     const [hubspot] = connectorStatuses(ZAppEnv.parse(base));
-    expect(hubspot).toMatchObject({ state: "not_connected", detail: "Set HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET" });
+    expect(hubspot).toMatchObject({
+      state: "not_connected",
+      detail: "Set HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET",
+    });
   });
 
   it("is sandbox when the API base is on loopback, connected otherwise", () => {
@@ -23,6 +26,11 @@ describe("connector status", () => {
       HUBSPOT_CLIENT_SECRET: "s",
     });
     const byProvider = Object.fromEntries(connectorStatuses(e).map((s) => [s.provider, s.state]));
-    expect(byProvider).toEqual({ HUBSPOT: "connected", STRIPE: "sandbox", WECHAT: "not_connected", OPENAPPLY: "not_connected" });
+    expect(byProvider).toEqual({
+      HUBSPOT: "connected",
+      STRIPE: "sandbox",
+      WECHAT: "not_connected",
+      OPENAPPLY: "not_connected",
+    });
   });
 });

@@ -31,10 +31,22 @@ function classify(
   apiBase: string | undefined,
 ): TConnectorStatus {
   if (missing.length > 0) {
-    return { provider, label, state: "not_connected", detail: `Set ${missing.join(", ")}`, apiBase: apiBase ?? null };
+    return {
+      provider,
+      label,
+      state: "not_connected",
+      detail: `Set ${missing.join(", ")}`,
+      apiBase: apiBase ?? null,
+    };
   }
   if (isLoopback(apiBase)) {
-    return { provider, label, state: "sandbox", detail: "Talking to the local sandbox stand-in", apiBase: apiBase ?? null };
+    return {
+      provider,
+      label,
+      state: "sandbox",
+      detail: "Talking to the local sandbox stand-in",
+      apiBase: apiBase ?? null,
+    };
   }
   return { provider, label, state: "connected", detail: "Credentials configured", apiBase: apiBase ?? null };
 }
@@ -45,9 +57,29 @@ function missingOf(e: TAppEnv, names: (keyof TAppEnv)[]): string[] {
 
 export function connectorStatuses(e: TAppEnv = env()): TConnectorStatus[] {
   return [
-    classify("HUBSPOT", "HubSpot", missingOf(e, ["HUBSPOT_ACCESS_TOKEN", "HUBSPOT_CLIENT_SECRET"]), e.HUBSPOT_API_BASE),
-    classify("STRIPE", "Stripe", missingOf(e, ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]), e.STRIPE_API_BASE),
-    classify("WECHAT", "WeChat", missingOf(e, ["WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TOKEN"]), e.WECHAT_API_BASE),
-    classify("OPENAPPLY", "OpenApply", missingOf(e, ["OPENAPPLY_API_TOKEN", "OPENAPPLY_API_BASE"]), e.OPENAPPLY_API_BASE),
+    classify(
+      "HUBSPOT",
+      "HubSpot",
+      missingOf(e, ["HUBSPOT_ACCESS_TOKEN", "HUBSPOT_CLIENT_SECRET"]),
+      e.HUBSPOT_API_BASE,
+    ),
+    classify(
+      "STRIPE",
+      "Stripe",
+      missingOf(e, ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]),
+      e.STRIPE_API_BASE,
+    ),
+    classify(
+      "WECHAT",
+      "WeChat",
+      missingOf(e, ["WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TOKEN"]),
+      e.WECHAT_API_BASE,
+    ),
+    classify(
+      "OPENAPPLY",
+      "OpenApply",
+      missingOf(e, ["OPENAPPLY_API_TOKEN", "OPENAPPLY_API_BASE"]),
+      e.OPENAPPLY_API_BASE,
+    ),
   ];
 }

@@ -69,7 +69,13 @@ function hubspotRequest(events: object[], opts: { url?: string; timestamp?: numb
   });
 }
 
-const customerCreated = { id: "evt_1", object: "event", type: "customer.created", created: 1, data: { object: { id: "cus_1" } } };
+const customerCreated = {
+  id: "evt_1",
+  object: "event",
+  type: "customer.created",
+  created: 1,
+  data: { object: { id: "cus_1" } },
+};
 const contactEvent = (eventId: number, objectId: number, subscriptionType = "contact.creation") => ({
   eventId,
   subscriptionId: 1,
@@ -83,28 +89,41 @@ const contactEvent = (eventId: number, objectId: number, subscriptionType = "con
 describe("Stripe webhook intake", () => {
   it("stores a delivery once and hands it to Inngest with the provider's id, however often it arrives", async () => {
     const results = [];
-    for (let i = 0; i < 3; i++) results.push(await receiveStripeWebhook(stripeRequest(customerCreated), recorder));
+    for (let i = 0; i < 3; i++)
+      results.push(await receiveStripeWebhook(stripeRequest(customerCreated), recorder));
     expect(results.map((r) => r.accepted)).toEqual([1, 0, 0]);
     expect(results.map((r) => r.duplicates)).toEqual([0, 1, 1]);
     const rows = await db().webhookEvent.findMany();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ provider: "STRIPE", dedupeKey: "evt_1", type: "customer.created", status: "HANDED_OFF" });
+    expect(rows[0]).toMatchObject({
+      provider: "STRIPE",
+      dedupeKey: "evt_1",
+      type: "customer.created",
+      status: "HANDED_OFF",
+    });
     expect(rows[0]?.bodySha256).toMatch(/^[0-9a-f]{64}$/);
     expect(sent.map((e) => e.id)).toEqual(["webhook:STRIPE:evt_1"]);
   });
 
   it("acknowledges but drops event types RevBridge does not handle", async () => {
-    const result = await receiveStripeWebhook(stripeRequest({ ...customerCreated, id: "evt_2", type: "balance.available" }), recorder);
+    const result = await receiveStripeWebhook(
+      stripeRequest({ ...customerCreated, id: "evt_2", type: "balance.available" }),
+      recorder,
+    );
     expect(result).toMatchObject({ accepted: 0, ignored: 1 });
     expect(await db().webhookEvent.count()).toBe(0);
   });
 
   it("refuses a bad signature or a replayed old delivery with 400 and stores nothing", async () => {
-    await expect(receiveStripeWebhook(stripeRequest(customerCreated, { secret: "whsec_wrong" }), recorder)).rejects.toMatchObject({
+    await expect(
+      receiveStripeWebhook(stripeRequest(customerCreated, { secret: "whsec_wrong" }), recorder),
+    ).rejects.toMatchObject({
       status: 400,
     });
     const old = Math.floor(Date.now() / 1000) - 3600;
-    await expect(receiveStripeWebhook(stripeRequest(customerCreated, { timestamp: old }), recorder)).rejects.toMatchObject({
+    await expect(
+      receiveStripeWebhook(stripeRequest(customerCreated, { timestamp: old }), recorder),
+    ).rejects.toMatchObject({
       status: 400,
     });
     expect(await db().webhookEvent.count()).toBe(0);
@@ -148,12 +167,18 @@ describe("HubSpot webhook intake", () => {
 
   it("refuses bad input with a 4xx and changes nothing", async () => {
     const stale = Date.now() - 10 * 60 * 1000;
-    await expect(receiveHubspotWebhook(hubspotRequest([contactEvent(1, 1)], { timestamp: stale }), recorder)).rejects.toMatchObject({
+    await expect(
+      receiveHubspotWebhook(hubspotRequest([contactEvent(1, 1)], { timestamp: stale }), recorder),
+    ).rejects.toMatchObject({
       status: 400,
     });
-    await expect(receiveHubspotWebhook(hubspotRequest([{ nonsense: true }]), recorder)).rejects.toMatchObject({ status: 400 });
+    await expect(receiveHubspotWebhook(hubspotRequest([{ nonsense: true }]), recorder)).rejects.toMatchObject(
+      { status: 400 },
+    );
     const tooMany = Array.from({ length: 101 }, (_, i) => contactEvent(i, i));
-    await expect(receiveHubspotWebhook(hubspotRequest(tooMany), recorder)).rejects.toMatchObject({ status: 400 });
+    await expect(receiveHubspotWebhook(hubspotRequest(tooMany), recorder)).rejects.toMatchObject({
+      status: 400,
+    });
     const huge = new Request(`${APP_URL}/api/webhooks/hubspot`, {
       method: "POST",
       body: "x".repeat(1024 * 1024 + 1),

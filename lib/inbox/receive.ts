@@ -29,7 +29,10 @@ function requireSecret(value: string | undefined, name: string): string {
 }
 
 /** Stripe: verify → drop unhandled types → inbox (dedupe on the event id) → Inngest. */
-export async function receiveStripeWebhook(request: Request, send: TSendEvents = sendToInngest): Promise<TReceiveResult> {
+export async function receiveStripeWebhook(
+  request: Request,
+  send: TSendEvents = sendToInngest,
+): Promise<TReceiveResult> {
   const secret = requireSecret(env().STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET");
   const raw = await readBodyBytes(request, WEBHOOK_BODY_LIMIT_BYTES);
   const event = verifyStripeWebhook(raw, request.headers.get("stripe-signature"), secret);
@@ -43,12 +46,19 @@ export async function receiveStripeWebhook(request: Request, send: TSendEvents =
     payload: JSON.parse(JSON.stringify(event)) as TDelivery["payload"],
   };
   const result = await acceptDeliveries([delivery], sha256Hex(raw), send);
-  log.info("webhook.stripe.received", { eventId: event.id, type: event.type, duplicate: result.duplicates > 0 });
+  log.info("webhook.stripe.received", {
+    eventId: event.id,
+    type: event.type,
+    duplicate: result.duplicates > 0,
+  });
   return { ...result, ignored: 0 };
 }
 
 /** HubSpot: verify v3 → parse the batch (≤ 100) → drop unhandled types → inbox → Inngest. */
-export async function receiveHubspotWebhook(request: Request, send: TSendEvents = sendToInngest): Promise<TReceiveResult> {
+export async function receiveHubspotWebhook(
+  request: Request,
+  send: TSendEvents = sendToInngest,
+): Promise<TReceiveResult> {
   const e = env();
   const secret = requireSecret(e.HUBSPOT_CLIENT_SECRET, "HUBSPOT_CLIENT_SECRET");
   const raw = await readBodyBytes(request, WEBHOOK_BODY_LIMIT_BYTES);
@@ -56,7 +66,9 @@ export async function receiveHubspotWebhook(request: Request, send: TSendEvents 
   const received = new URL(request.url);
   verifyHubspotSignature({
     method: request.method,
-    urls: [...new Set([received.toString(), new URL(received.pathname + received.search, e.APP_URL).toString()])],
+    urls: [
+      ...new Set([received.toString(), new URL(received.pathname + received.search, e.APP_URL).toString()]),
+    ],
     rawBody: text,
     signature: request.headers.get("x-hubspot-signature-v3"),
     timestamp: request.headers.get("x-hubspot-request-timestamp"),
@@ -70,7 +82,11 @@ export async function receiveHubspotWebhook(request: Request, send: TSendEvents 
   }
   const parsed = ZHubspotWebhookBatch.safeParse(json);
   if (!parsed.success) {
-    throw new AppError("bad_request", "Expected an array of 1–100 HubSpot webhook events.", fieldErrors(parsed.error));
+    throw new AppError(
+      "bad_request",
+      "Expected an array of 1–100 HubSpot webhook events.",
+      fieldErrors(parsed.error),
+    );
   }
   const handled = parsed.data.filter((ev) => HANDLED_HUBSPOT_EVENTS.has(ev.subscriptionType));
   const deliveries: TDelivery[] = handled.map((ev) => ({
@@ -80,6 +96,10 @@ export async function receiveHubspotWebhook(request: Request, send: TSendEvents 
     payload: ev as TDelivery["payload"],
   }));
   const result = await acceptDeliveries(deliveries, sha256Hex(raw), send);
-  log.info("webhook.hubspot.received", { events: parsed.data.length, accepted: result.accepted, duplicates: result.duplicates });
+  log.info("webhook.hubspot.received", {
+    events: parsed.data.length,
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+  });
   return { ...result, ignored: parsed.data.length - handled.length };
 }

@@ -11,7 +11,14 @@ const old = new Date(now.getTime() - SWEEP_GRACE_MS - 1000);
 
 async function addRow(dedupeKey: string, receivedAt: Date, status: "RECEIVED" | "HANDED_OFF" = "RECEIVED") {
   return db().webhookEvent.create({
-    data: { provider: "STRIPE", dedupeKey, type: "customer.updated", payload: { id: dedupeKey }, receivedAt, status },
+    data: {
+      provider: "STRIPE",
+      dedupeKey,
+      type: "customer.updated",
+      payload: { id: dedupeKey },
+      receivedAt,
+      status,
+    },
   });
 }
 
@@ -33,7 +40,9 @@ describe("inbox sweeper", () => {
     const after = await db().webhookEvent.findUniqueOrThrow({ where: { id: stale.id } });
     expect(after.status).toBe("HANDED_OFF");
     expect(after.handedOffAt).not.toBeNull();
-    expect((await db().webhookEvent.findFirstOrThrow({ where: { dedupeKey: "evt_fresh" } })).status).toBe("RECEIVED");
+    expect((await db().webhookEvent.findFirstOrThrow({ where: { dedupeKey: "evt_fresh" } })).status).toBe(
+      "RECEIVED",
+    );
   });
 
   it("keeps rows RECEIVED and counts the attempt when sending fails, so nothing accepted is lost", async () => {

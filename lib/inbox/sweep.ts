@@ -34,7 +34,10 @@ export async function sweepInbox(send: TSendEvents, now = new Date(), maxRows = 
       result.failed += batch.length;
       await db().webhookEvent.updateMany({
         where: { id: { in: batch.map((r) => r.id) } },
-        data: { handoffAttempts: { increment: 1 }, error: `hand-off failed: ${(error as Error).message}`.slice(0, 500) },
+        data: {
+          handoffAttempts: { increment: 1 },
+          error: `hand-off failed: ${(error as Error).message}`.slice(0, 500),
+        },
       });
       log.warn("inbox.sweep.batch_failed", { rows: batch.length, error });
     }

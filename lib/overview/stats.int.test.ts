@@ -9,12 +9,35 @@ describe("overview figures", () => {
   it("count what the database holds", async () => {
     const now = new Date("2026-11-22T12:00:00Z");
     const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
-    await db().user.createMany({ data: [{ email: "a@x.test" }, { email: "b@x.test" }, { email: "c@x.test", disabled: true }] });
+    await db().user.createMany({
+      data: [{ email: "a@x.test" }, { email: "b@x.test" }, { email: "c@x.test", disabled: true }],
+    });
     await db().webhookEvent.createMany({
       data: [
-        { provider: "STRIPE", dedupeKey: "1", type: "t", payload: {}, receivedAt: hoursAgo(1), status: "PROCESSED" },
-        { provider: "STRIPE", dedupeKey: "2", type: "t", payload: {}, receivedAt: hoursAgo(2), status: "RECEIVED" },
-        { provider: "HUBSPOT", dedupeKey: "3", type: "t", payload: {}, receivedAt: hoursAgo(30), status: "FAILED" },
+        {
+          provider: "STRIPE",
+          dedupeKey: "1",
+          type: "t",
+          payload: {},
+          receivedAt: hoursAgo(1),
+          status: "PROCESSED",
+        },
+        {
+          provider: "STRIPE",
+          dedupeKey: "2",
+          type: "t",
+          payload: {},
+          receivedAt: hoursAgo(2),
+          status: "RECEIVED",
+        },
+        {
+          provider: "HUBSPOT",
+          dedupeKey: "3",
+          type: "t",
+          payload: {},
+          receivedAt: hoursAgo(30),
+          status: "FAILED",
+        },
       ],
     });
     await db().auditLog.create({ data: { action: "x", createdAt: hoursAgo(1) } });

@@ -17,7 +17,11 @@ export async function loadOverviewStats(now = new Date()): Promise<TOverviewStat
   const client = db();
   const [staffCount, byProvider, byStatus, oldestPending, auditActions7d] = await Promise.all([
     client.user.count({ where: { disabled: false } }),
-    client.webhookEvent.groupBy({ by: ["provider"], where: { receivedAt: { gte: dayAgo } }, _count: { _all: true } }),
+    client.webhookEvent.groupBy({
+      by: ["provider"],
+      where: { receivedAt: { gte: dayAgo } },
+      _count: { _all: true },
+    }),
     client.webhookEvent.groupBy({ by: ["status"], _count: { _all: true } }),
     client.webhookEvent.findFirst({
       where: { status: "RECEIVED" },

@@ -7,7 +7,12 @@ import type { Provider } from "@/lib/generated/prisma/enums";
  * HubSpot private apps get 190 requests / 10 s (we use 15/s) and 4/s on search; Stripe live mode
  * allows 100 operations/s; WeChat and OpenApply publish no per-second limit, so we stay gentle.
  */
-export const DEFAULT_RATE_LIMITS: { provider: Provider; bucket: string; ratePerSecond: number; burst: number }[] = [
+export const DEFAULT_RATE_LIMITS: {
+  provider: Provider;
+  bucket: string;
+  ratePerSecond: number;
+  burst: number;
+}[] = [
   { provider: "HUBSPOT", bucket: "default", ratePerSecond: 15, burst: 15 },
   { provider: "HUBSPOT", bucket: "search", ratePerSecond: 4, burst: 4 },
   { provider: "STRIPE", bucket: "default", ratePerSecond: 100, burst: 100 },
@@ -28,7 +33,9 @@ export interface TRateLimitRow {
 export async function listRateLimits(): Promise<TRateLimitRow[]> {
   const saved = await db().rateLimitPolicy.findMany();
   const key = (r: { provider: string; bucket: string }) => `${r.provider}:${r.bucket}`;
-  const byKey = new Map<string, TRateLimitRow>(DEFAULT_RATE_LIMITS.map((d) => [key(d), { ...d, updatedAt: null }]));
+  const byKey = new Map<string, TRateLimitRow>(
+    DEFAULT_RATE_LIMITS.map((d) => [key(d), { ...d, updatedAt: null }]),
+  );
   for (const r of saved) byKey.set(key(r), r);
   return [...byKey.values()].sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -20,7 +20,11 @@ describe("changing a staff member's role", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: viewer.id } })).role).toBe("OPERATOR");
     const audit = await db().auditLog.findMany({ where: { action: "user.role.update" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: admin.id, target: `User:${viewer.id}`, details: { from: "VIEWER", to: "OPERATOR" } });
+    expect(audit[0]).toMatchObject({
+      actorId: admin.id,
+      target: `User:${viewer.id}`,
+      details: { from: "VIEWER", to: "OPERATOR" },
+    });
   });
 
   it("refuses an ADMIN lowering their own role, and changes nothing", async () => {

@@ -23,9 +23,18 @@ export async function changeStaffRole(actor: TStaff, userId: string, role: Role)
   return db().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId }, select: { role: true, email: true } });
     if (!before) throw new AppError("not_found", "No staff member with that id.");
-    const user = await tx.user.update({ where: { id: userId }, data: { role }, select: { id: true, role: true } });
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: { role },
+      select: { id: true, role: true },
+    });
     await recordAudit(
-      { actorId: actor.id, action: "user.role.update", target: `User:${userId}`, details: { from: before.role, to: role } },
+      {
+        actorId: actor.id,
+        action: "user.role.update",
+        target: `User:${userId}`,
+        details: { from: before.role, to: role },
+      },
       tx,
     );
     return user;

@@ -64,7 +64,12 @@ export function createProduct(
 }
 
 /** `price_data` / `default_price_data` hashes: an inline one-time price for an existing product. */
-export function readInlinePrice(sub: ParamReader): { currency: string; unit_amount: number; product?: string; productName?: string } {
+export function readInlinePrice(sub: ParamReader): {
+  currency: string;
+  unit_amount: number;
+  product?: string;
+  productName?: string;
+} {
   const currency = sub.currency("currency");
   if (!currency) throw missingParam(`${sub.prefixName("currency")}`);
   const unitAmount = sub.integer("unit_amount", { min: 0 });
@@ -153,7 +158,11 @@ export function createCatalogRoutes(state: TStripeState): TStripeRoute[] {
     p.done();
     const product = createProduct(state, { ...fields, name, id, metadata }, call.request);
     if (inline) {
-      const price = createPrice(state, { currency: inline.currency, unit_amount: inline.unit_amount, product: product.id }, call.request);
+      const price = createPrice(
+        state,
+        { currency: inline.currency, unit_amount: inline.unit_amount, product: product.id },
+        call.request,
+      );
       product.default_price = price.id;
     }
     return { body: expandObject(state, product, expand) };
@@ -169,7 +178,8 @@ export function createCatalogRoutes(state: TStripeState): TStripeRoute[] {
     p.done();
     if (defaultPrice !== undefined) {
       const price = requirePrice(state, defaultPrice, "default_price");
-      if (price.product !== product.id) throw invalidParam("default_price", "The default price must belong to this product.");
+      if (price.product !== product.id)
+        throw invalidParam("default_price", "The default price must belong to this product.");
       fields.default_price = defaultPrice;
     }
     const before = structuredClone(product);
@@ -233,7 +243,16 @@ export function createCatalogRoutes(state: TStripeState): TStripeRoute[] {
     else throw missingParam("product");
     const price = createPrice(
       state,
-      { currency, unit_amount: unitAmount, product, recurring, metadata, nickname, lookup_key: lookupKey, active },
+      {
+        currency,
+        unit_amount: unitAmount,
+        product,
+        recurring,
+        metadata,
+        nickname,
+        lookup_key: lookupKey,
+        active,
+      },
       call.request,
     );
     return { body: expandObject(state, price, expand) };

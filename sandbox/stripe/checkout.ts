@@ -14,7 +14,14 @@ import { paginate, readPageParams } from "./list";
 import { applyMetadata, assertEmail, matchesRange } from "./params";
 import { confirmPaymentIntent, createPaymentIntent } from "./payments";
 import { createDraftInvoice, finalizeInvoice, markInvoicePaid } from "./invoices";
-import { asText, type TChildObject, type TEventRequest, type TJson, type TStripeObject, type TStripeState } from "./state";
+import {
+  asText,
+  type TChildObject,
+  type TEventRequest,
+  type TJson,
+  type TStripeObject,
+  type TStripeState,
+} from "./state";
 
 const SESSION_LIFETIME_SECONDS = 24 * 3600;
 
@@ -35,31 +42,62 @@ function expireIfDue(state: TStripeState, s: TStripeObject): void {
 
 export type TCompleteInput = { email?: string; name?: string; paymentMethod?: string };
 
-export function completeCheckoutSession(state: TStripeState, sessionId: string, input: TCompleteInput = {}): TStripeObject {
+export function completeCheckoutSession(
+  state: TStripeState,
+  sessionId: string,
+  input: TCompleteInput = {},
+): TStripeObject {
   const session = requireSession(state, sessionId);
-  if (session.status !== "open") throw invalidState(`This Checkout Session is ${asText(session.status)} and can no longer be paid.`);
+  if (session.status !== "open")
+    throw invalidState(`This Checkout Session is ${asText(session.status)} and can no longer be paid.`);
   // Stripe's own processing, not an API call: events carry no request id.
   const request: TEventRequest = { id: null, idempotency_key: null };
   const items = state.lineItems.get(session.id) ?? [];
   let customerId = session.customer as string | null;
   const email = input.email ?? (session.customer_email as string | null) ?? null;
   const name = input.name ?? null;
-  const invoiceCreation = session.invoice_creation as { enabled: boolean; invoice_data: { [key: string]: TJson } };
+  const invoiceCreation = session.invoice_creation as {
+    enabled: boolean;
+    invoice_data: { [key: string]: TJson };
+  };
   if (!customerId && (session.customer_creation === "always" || invoiceCreation.enabled)) {
     const created = state.now();
     const customer: TStripeObject = {
-      id: generateId("cus"), object: "customer", address: null, balance: 0, created, currency: null, default_source: null,
-      delinquent: false, description: null, discount: null, email, invoice_prefix: randomToken(8).toUpperCase(),
-      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-      livemode: false, metadata: {}, name, next_invoice_sequence: 1, phone: null, preferred_locales: [], shipping: null,
-      tax_exempt: "none", test_clock: null,
+      id: generateId("cus"),
+      object: "customer",
+      address: null,
+      balance: 0,
+      created,
+      currency: null,
+      default_source: null,
+      delinquent: false,
+      description: null,
+      discount: null,
+      email,
+      invoice_prefix: randomToken(8).toUpperCase(),
+      invoice_settings: {
+        custom_fields: null,
+        default_payment_method: null,
+        footer: null,
+        rendering_options: null,
+      },
+      livemode: false,
+      metadata: {},
+      name,
+      next_invoice_sequence: 1,
+      phone: null,
+      preferred_locales: [],
+      shipping: null,
+      tax_exempt: "none",
+      test_clock: null,
     };
     state.customers.insert(customer);
     state.recordEvent("customer.created", customer, request);
     customerId = customer.id;
   }
   const customer = customerId ? state.customers.get(customerId) : undefined;
-  const piData = session.__payment_intent_data as { metadata?: Record<string, string>; description?: string } | undefined;
+  const piData = session.__payment_intent_data as
+    { metadata?: Record<string, string>; description?: string } | undefined;
   const pi = createPaymentIntent(
     state,
     {
@@ -141,12 +179,20 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
       else if (priceData) {
         const inline = readInlinePrice(priceData);
         let productId = inline.product;
-        if (!productId && inline.productName) productId = createProduct(state, { name: inline.productName }, call.request).id;
+        if (!productId && inline.productName)
+          productId = createProduct(state, { name: inline.productName }, call.request).id;
         if (!productId) throw missingParam(`line_items[${i}][price_data][product]`);
-        price = createPrice(state, { currency: inline.currency, unit_amount: inline.unit_amount, product: productId, active: false }, call.request);
+        price = createPrice(
+          state,
+          { currency: inline.currency, unit_amount: inline.unit_amount, product: productId, active: false },
+          call.request,
+        );
       } else throw missingParam(`line_items[${i}][price]`);
       if (price.type === "recurring") {
-        throw invalidParam(`line_items[${i}][price]`, "You must be in `subscription` mode to use recurring prices.");
+        throw invalidParam(
+          `line_items[${i}][price]`,
+          "You must be in `subscription` mode to use recurring prices.",
+        );
       }
       const product = state.products.get(price.product as string);
       const amount = (price.unit_amount as number) * quantity;
@@ -169,7 +215,8 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
     const p = call.params;
     const mode = p.oneOf("mode", ["payment", "setup", "subscription"] as const);
     if (!mode) throw missingParam("mode");
-    if (mode !== "payment") throw invalidParam("mode", `This sandbox supports Checkout in payment mode only (got ${mode}).`);
+    if (mode !== "payment")
+      throw invalidParam("mode", `This sandbox supports Checkout in payment mode only (got ${mode}).`);
     const items = readLineItems(call);
     const customer = p.string("customer");
     const customerEmail = p.string("customer_email");
@@ -190,7 +237,15 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
     const invoiceIn = p.object("invoice_creation");
     let invoiceCreation: { enabled: boolean; invoice_data: { [key: string]: TJson } } = {
       enabled: false,
-      invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null },
+      invoice_data: {
+        account_tax_ids: null,
+        custom_fields: null,
+        description: null,
+        footer: null,
+        issuer: null,
+        metadata: {},
+        rendering_options: null,
+      },
     };
     if (invoiceIn) {
       const enabled = invoiceIn.boolean("enabled");
@@ -200,7 +255,10 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
       const md = applyMetadata({}, data?.metadata());
       data?.done();
       invoiceIn.done();
-      invoiceCreation = { enabled, invoice_data: { ...invoiceCreation.invoice_data, description, metadata: md } };
+      invoiceCreation = {
+        enabled,
+        invoice_data: { ...invoiceCreation.invoice_data, description, metadata: md },
+      };
     }
     p.stringList("payment_method_types");
     p.string("locale");
@@ -209,15 +267,24 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
     const expand = p.expand();
     p.done();
     if (customer && customerEmail) {
-      throw invalidParam("customer_email", "You may only specify one of these parameters: customer, customer_email.");
+      throw invalidParam(
+        "customer_email",
+        "You may only specify one of these parameters: customer, customer_email.",
+      );
     }
     if (customer) requireCustomer(state, customer, "customer");
     assertEmail("customer_email", customerEmail);
     const currencies = new Set(items.map((i) => i.currency));
     if (currencies.size > 1) throw invalidParam("line_items", "All line items must use the same currency.");
     const created = state.now();
-    if (expiresAt !== undefined && (expiresAt < created + 1800 || expiresAt > created + SESSION_LIFETIME_SECONDS)) {
-      throw invalidParam("expires_at", "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.");
+    if (
+      expiresAt !== undefined &&
+      (expiresAt < created + 1800 || expiresAt > created + SESSION_LIFETIME_SECONDS)
+    ) {
+      throw invalidParam(
+        "expires_at",
+        "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
+      );
     }
     const total = items.reduce((sum, i) => sum + (i.amount_total as number), 0);
     const id = generateId("cs_test");
@@ -240,7 +307,9 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
       custom_fields: [],
       customer: customer ?? null,
       customer_creation: customer ? null : (customerCreation ?? "if_required"),
-      customer_details: customerEmail ? { address: null, email: customerEmail, name: null, phone: null, tax_exempt: "none", tax_ids: null } : null,
+      customer_details: customerEmail
+        ? { address: null, email: customerEmail, name: null, phone: null, tax_exempt: "none", tax_ids: null }
+        : null,
       customer_email: customerEmail ?? null,
       expires_at: expiresAt ?? created + SESSION_LIFETIME_SECONDS,
       invoice: null,
@@ -270,7 +339,12 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
     return expandObject(state, publicSession(session), expand, (obj, field) => {
       if (field !== "line_items") return undefined;
       const items = state.lineItems.get(obj.id) ?? [];
-      return { object: "list", data: structuredClone(items), has_more: false, url: `/v1/checkout/sessions/${obj.id}/line_items` };
+      return {
+        object: "list",
+        data: structuredClone(items),
+        has_more: false,
+        url: `/v1/checkout/sessions/${obj.id}/line_items`,
+      };
     });
   }
 
@@ -285,7 +359,9 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
     const expand = call.params.expand();
     call.params.done();
     if (session.status !== "open") {
-      throw invalidState(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${asText(session.status)}".`);
+      throw invalidState(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${asText(session.status)}".`,
+      );
     }
     session.status = "expired";
     state.recordEvent("checkout.session.expired", publicSession(session), call.request);
@@ -309,7 +385,9 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
       .filter((s) => status === undefined || s.status === status)
       .filter((s) => matchesRange(s.created, created))
       .map(publicSession);
-    return { body: expandObject(state, paginate(items, page, "/v1/checkout/sessions", "checkout.session"), expand) };
+    return {
+      body: expandObject(state, paginate(items, page, "/v1/checkout/sessions", "checkout.session"), expand),
+    };
   }
 
   function lineItems(call: TStripeCall) {
@@ -319,7 +397,13 @@ export function createCheckoutRoutes(state: TStripeState, hostedPageBase: () => 
     const expand = p.expand();
     p.done();
     const items = state.lineItems.get(session.id) ?? [];
-    return { body: expandObject(state, paginate(items, page, `/v1/checkout/sessions/${session.id}/line_items`, "line item"), expand) };
+    return {
+      body: expandObject(
+        state,
+        paginate(items, page, `/v1/checkout/sessions/${session.id}/line_items`, "line item"),
+        expand,
+      ),
+    };
   }
 
   return [

@@ -3,7 +3,13 @@
  * (JSON for tests, a minimal hosted page for demos), and change settings live.
  */
 import { z } from "zod";
-import { jsonResponse, parseControlBody, textResponse, type TRoute, type TStandInResponse } from "@/sandbox/core";
+import {
+  jsonResponse,
+  parseControlBody,
+  textResponse,
+  type TRoute,
+  type TStandInResponse,
+} from "@/sandbox/core";
 import { completeCheckoutSession, publicSession } from "./checkout";
 import { StripeApiError } from "./errors";
 import type { TStripeHttpSettings } from "./http";
@@ -76,8 +82,11 @@ export function createStripeControlRoutes(deps: {
         const email = req.form().get("email") || undefined;
         try {
           const s = completeCheckoutSession(state, req.params.session!, { email });
-          const target = typeof s.success_url === "string" ? s.success_url.replace("{CHECKOUT_SESSION_ID}", s.id) : null;
-          return target ? { status: 303, headers: { location: target } } : textResponse(200, "Payment complete.");
+          const target =
+            typeof s.success_url === "string" ? s.success_url.replace("{CHECKOUT_SESSION_ID}", s.id) : null;
+          return target
+            ? { status: 303, headers: { location: target } }
+            : textResponse(200, "Payment complete.");
         } catch (error) {
           return stripeErrorAsControl(error);
         }

@@ -13,7 +13,9 @@ import type { TJson, TStripeObject, TStripeState } from "./state";
 const SEARCH_FIELDS = ["created", "email", "metadata", "name", "phone"] as const;
 
 /** A deleted customer still answers retrieve, as this stub (Stripe keeps the id resolvable). */
-export function presentCustomer(c: TStripeObject): TStripeObject | { id: string; object: "customer"; deleted: true } {
+export function presentCustomer(
+  c: TStripeObject,
+): TStripeObject | { id: string; object: "customer"; deleted: true } {
   return c.deleted === true ? { id: c.id, object: "customer", deleted: true } : c;
 }
 
@@ -94,7 +96,12 @@ export function createCustomerRoutes(state: TStripeState): TStripeRoute[] {
       discount: null,
       email: null,
       invoice_prefix: randomToken(8).toUpperCase(),
-      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+      invoice_settings: {
+        custom_fields: null,
+        default_payment_method: null,
+        footer: null,
+        rendering_options: null,
+      },
       livemode: false,
       metadata,
       name: null,

@@ -115,7 +115,10 @@ export function missingApiKey(): StripeApiError {
 
 /** Stripe echoes only a redacted form of the key it refused. */
 export function invalidApiKey(key: string): StripeApiError {
-  const redacted = key.length > 12 ? `${key.slice(0, 8)}${"*".repeat(Math.min(20, key.length - 12))}${key.slice(-4)}` : "****";
+  const redacted =
+    key.length > 12
+      ? `${key.slice(0, 8)}${"*".repeat(Math.min(20, key.length - 12))}${key.slice(-4)}`
+      : "****";
   return new StripeApiError(401, {
     type: "invalid_request_error",
     code: "api_key_invalid",
@@ -149,7 +152,11 @@ export function apiError(status: 500 | 503): StripeApiError {
 }
 
 /** A declined card: 402 with the failed object attached, as Stripe answers a failed confirmation. */
-export function cardDeclined(declineCode: string, paymentIntent: unknown, message = "Your card was declined."): StripeApiError {
+export function cardDeclined(
+  declineCode: string,
+  paymentIntent: unknown,
+  message = "Your card was declined.",
+): StripeApiError {
   return new StripeApiError(402, {
     type: "card_error",
     code: "card_declined",

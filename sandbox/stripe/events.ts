@@ -14,7 +14,12 @@ export type TDeliveryIndex = () => Map<string, number>;
 
 function typeMatcher(pattern: string): (type: string) => boolean {
   if (!pattern.includes("*")) return (t) => t === pattern;
-  const re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return (t) => re.test(t);
 }
 

@@ -31,7 +31,10 @@ export function expandObject(
   paths.forEach((path, index) => {
     const segments = path.split(".");
     if (segments.length > 4) {
-      throw invalidParam(`expand[${index}]`, `You cannot expand more than 4 levels of a property. Property: ${path}`);
+      throw invalidParam(
+        `expand[${index}]`,
+        `You cannot expand more than 4 levels of a property. Property: ${path}`,
+      );
     }
     expandAt(state, out, segments, path, index, special);
   });
@@ -64,7 +67,8 @@ function expandAt(
     const found = special?.(node as TStripeObject, head);
     if (found !== undefined) node[head] = value = found;
   }
-  if (rest.length && value !== null && value !== undefined) expandAt(state, value, rest, fullPath, index, special);
+  if (rest.length && value !== null && value !== undefined)
+    expandAt(state, value, rest, fullPath, index, special);
 }
 
 /** A deleted object expands to Stripe's stub, `{ id, object, deleted: true }`. */

@@ -14,7 +14,14 @@ import {
   type TStandInResponse,
 } from "@/sandbox/core";
 import type { TStripeRoute } from "./call";
-import { StripeApiError, apiError, invalidApiKey, missingApiKey, rateLimited, unrecognizedUrl } from "./errors";
+import {
+  StripeApiError,
+  apiError,
+  invalidApiKey,
+  missingApiKey,
+  rateLimited,
+  unrecognizedUrl,
+} from "./errors";
 import { FormBodyError, canonicalizeForm, parseFormBody } from "./form-body";
 import { generateId } from "./ids";
 import type { TIdempotencyStore, TSavedResult } from "./idempotency";
@@ -84,7 +91,9 @@ function sameKey(a: string, b: string): boolean {
 }
 
 export function createStripeMiddleware(settings: () => TStripeHttpSettings) {
-  const limiter = createRateLimiter({ windows: [{ name: "per_second", limit: settings().rateLimitPerSecond, intervalMs: 1_000 }] });
+  const limiter = createRateLimiter({
+    windows: [{ name: "per_second", limit: settings().rateLimitPerSecond, intervalMs: 1_000 }],
+  });
 
   const headers: TMiddleware = async (req, next) => {
     const res = await next();
@@ -132,7 +141,14 @@ export function mountStripeRoute(route: TStripeRoute, idempotency: TIdempotencyS
         parsed = parseFormBody(route.method === "POST" ? req.text() : req.query);
       } catch (error) {
         if (error instanceof FormBodyError) {
-          return errorResponse(req, new StripeApiError(400, { type: "invalid_request_error", message: error.message, param: error.param }));
+          return errorResponse(
+            req,
+            new StripeApiError(400, {
+              type: "invalid_request_error",
+              message: error.message,
+              param: error.param,
+            }),
+          );
         }
         throw error;
       }
@@ -156,7 +172,10 @@ export function mountStripeRoute(route: TStripeRoute, idempotency: TIdempotencyS
       if (idempotencyKey === undefined) return answer(execute());
       let decision;
       try {
-        decision = idempotency.begin(idempotencyKey, `${route.method} ${req.path} ${canonicalizeForm(parsed)}`);
+        decision = idempotency.begin(
+          idempotencyKey,
+          `${route.method} ${req.path} ${canonicalizeForm(parsed)}`,
+        );
       } catch (error) {
         if (error instanceof StripeApiError) return errorResponse(req, error);
         throw error;
@@ -164,7 +183,11 @@ export function mountStripeRoute(route: TStripeRoute, idempotency: TIdempotencyS
       const keyHeader = { "Idempotency-Key": idempotencyKey };
       if (decision.kind === "replay") {
         const saved = decision.result;
-        return answer(saved, { ...keyHeader, "Idempotent-Replayed": "true", "Original-Request": saved.headers["Request-Id"] ?? "" });
+        return answer(saved, {
+          ...keyHeader,
+          "Idempotent-Replayed": "true",
+          "Original-Request": saved.headers["Request-Id"] ?? "",
+        });
       }
       let result: TSavedResult | undefined;
       try {
@@ -172,7 +195,10 @@ export function mountStripeRoute(route: TStripeRoute, idempotency: TIdempotencyS
         result.headers = { ...result.headers, "Request-Id": requestId };
         return answer(result, keyHeader);
       } finally {
-        decision.complete(result ?? { status: 500, body: null, headers: {} }, result !== undefined && !isValidationFailure(result));
+        decision.complete(
+          result ?? { status: 500, body: null, headers: {} },
+          result !== undefined && !isValidationFailure(result),
+        );
       }
     },
   };

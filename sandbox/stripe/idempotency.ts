@@ -30,7 +30,10 @@ export function createIdempotencyStore(nowMs: () => number = Date.now) {
    */
   function begin(key: string, fingerprint: string): TIdempotencyDecision {
     if (key.length > 255) {
-      throw invalidParam("Idempotency-Key", "Keys for idempotent requests can be no longer than 255 characters.");
+      throw invalidParam(
+        "Idempotency-Key",
+        "Keys for idempotent requests can be no longer than 255 characters.",
+      );
     }
     const t = nowMs();
     prune(t);

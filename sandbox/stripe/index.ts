@@ -8,7 +8,13 @@ import { completeCheckoutSession, createCheckoutRoutes, type TCompleteInput } fr
 import { createStripeControlRoutes } from "./control";
 import { createCustomerRoutes } from "./customers";
 import { createEventRoutes } from "./events";
-import { DEFAULT_API_VERSION, createStripeMiddleware, mountStripeRoute, stripeErrorWriters, type TStripeHttpSettings } from "./http";
+import {
+  DEFAULT_API_VERSION,
+  createStripeMiddleware,
+  mountStripeRoute,
+  stripeErrorWriters,
+  type TStripeHttpSettings,
+} from "./http";
 import { createIdempotencyStore } from "./idempotency";
 import { createInvoiceRoutes } from "./invoices";
 import { createPaymentRoutes } from "./payments";
@@ -118,7 +124,9 @@ export async function startStripeSandbox(options: TStripeSandboxOptions = {}): P
       charges: state.charges.size,
       invoices: state.invoices.size,
       events: state.events.size,
-      webhookEndpoints: state.webhookEndpoints.list().map((e) => ({ id: e.id, url: e.url, status: e.status })),
+      webhookEndpoints: state.webhookEndpoints
+        .list()
+        .map((e) => ({ id: e.id, url: e.url, status: e.status })),
     }),
     log: options.log,
   });

@@ -13,7 +13,14 @@ import { generateId } from "./ids";
 import { paginate, readPageParams } from "./list";
 import { applyMetadata, matchesRange } from "./params";
 import { confirmPaymentIntent, createPaymentIntent } from "./payments";
-import { asText, type TChildObject, type TEventRequest, type TJson, type TStripeObject, type TStripeState } from "./state";
+import {
+  asText,
+  type TChildObject,
+  type TEventRequest,
+  type TJson,
+  type TStripeObject,
+  type TStripeState,
+} from "./state";
 
 export type TLineInput = {
   amount: number;
@@ -49,7 +56,12 @@ function buildLine(state: TStripeState, invoiceId: string, input: TLineInput): T
     metadata: input.metadata ?? {},
     parent: input.invoiceItem
       ? {
-          invoice_item_details: { invoice_item: input.invoiceItem, proration: false, proration_details: { credited_items: null }, subscription: null },
+          invoice_item_details: {
+            invoice_item: input.invoiceItem,
+            proration: false,
+            proration_details: { credited_items: null },
+            subscription: null,
+          },
           subscription_item_details: null,
           type: "invoice_item_details",
         }
@@ -57,7 +69,11 @@ function buildLine(state: TStripeState, invoiceId: string, input: TLineInput): T
     period: { end: now, start: now },
     pretax_credit_amounts: [],
     pricing: input.price
-      ? { price_details: { price: input.price, product: input.product ?? "" }, type: "price_details", unit_amount_decimal: String(input.unitAmount) }
+      ? {
+          price_details: { price: input.price, product: input.product ?? "" },
+          type: "price_details",
+          unit_amount_decimal: String(input.unitAmount),
+        }
       : null,
     quantity: input.quantity,
     subtotal: input.amount,
@@ -69,7 +85,13 @@ function buildLine(state: TStripeState, invoiceId: string, input: TLineInput): T
 function syncInvoice(state: TStripeState, inv: TStripeObject): void {
   const lines = state.lineItems.get(inv.id) ?? [];
   const total = lines.reduce((sum, l) => sum + (l.amount as number), 0);
-  inv.lines = { object: "list", data: structuredClone(lines.slice(0, 10)), has_more: lines.length > 10, total_count: lines.length, url: `/v1/invoices/${inv.id}/lines` };
+  inv.lines = {
+    object: "list",
+    data: structuredClone(lines.slice(0, 10)),
+    has_more: lines.length > 10,
+    total_count: lines.length,
+    url: `/v1/invoices/${inv.id}/lines`,
+  };
   inv.subtotal = total;
   inv.subtotal_excluding_tax = total;
   inv.total = total;
@@ -79,9 +101,16 @@ function syncInvoice(state: TStripeState, inv: TStripeObject): void {
 }
 
 export function addInvoiceLine(state: TStripeState, inv: TStripeObject, input: TLineInput): void {
-  if (inv.status !== "draft") throw invalidState(`You can only add items to a draft invoice; this one is ${asText(inv.status)}.`, "invoice_not_editable");
+  if (inv.status !== "draft")
+    throw invalidState(
+      `You can only add items to a draft invoice; this one is ${asText(inv.status)}.`,
+      "invoice_not_editable",
+    );
   if (inv.currency !== input.currency) {
-    throw invalidParam("currency", `The currency of this item (${input.currency}) must match the invoice currency (${asText(inv.currency)}).`);
+    throw invalidParam(
+      "currency",
+      `The currency of this item (${input.currency}) must match the invoice currency (${asText(inv.currency)}).`,
+    );
   }
   const lines = state.lineItems.get(inv.id) ?? [];
   lines.push(buildLine(state, inv.id, input));
@@ -91,7 +120,14 @@ export function addInvoiceLine(state: TStripeState, inv: TStripeObject, input: T
 
 export function createDraftInvoice(
   state: TStripeState,
-  input: { customer: TStripeObject; currency: string; description?: string | null; metadata?: Record<string, string>; autoAdvance?: boolean; collectionMethod?: string },
+  input: {
+    customer: TStripeObject;
+    currency: string;
+    description?: string | null;
+    metadata?: Record<string, string>;
+    autoAdvance?: boolean;
+    collectionMethod?: string;
+  },
   request: TEventRequest,
   lines: TLineInput[] = [],
 ): TStripeObject {
@@ -179,7 +215,8 @@ export function createDraftInvoice(
 }
 
 export function finalizeInvoice(state: TStripeState, inv: TStripeObject, request: TEventRequest): void {
-  if (inv.status !== "draft") throw invalidState(`This invoice is already finalized.`, "invoice_not_editable");
+  if (inv.status !== "draft")
+    throw invalidState(`This invoice is already finalized.`, "invoice_not_editable");
   const customer = state.customers.get(inv.customer as string);
   const sequence = (customer?.next_invoice_sequence as number | undefined) ?? 1;
   if (customer) customer.next_invoice_sequence = sequence + 1;
@@ -188,7 +225,10 @@ export function finalizeInvoice(state: TStripeState, inv: TStripeObject, request
   inv.effective_at = state.now();
   inv.hosted_invoice_url = `https://invoice.stripe.com/i/sandbox/${inv.id}`;
   inv.invoice_pdf = `https://pay.stripe.com/invoice/sandbox/${inv.id}/pdf`;
-  inv.status_transitions = { ...(inv.status_transitions as { [key: string]: TJson }), finalized_at: state.now() };
+  inv.status_transitions = {
+    ...(inv.status_transitions as { [key: string]: TJson }),
+    finalized_at: state.now(),
+  };
   state.recordEvent("invoice.finalized", inv, request);
 }
 
@@ -247,7 +287,13 @@ export function createInvoiceRoutes(state: TStripeState): TStripeRoute[] {
       metadata,
       parent: null,
       period: { end: state.now(), start: state.now() },
-      pricing: priceId ? { price_details: { price: priceId, product: product ?? "" }, type: "price_details", unit_amount_decimal: String(unitAmount) } : null,
+      pricing: priceId
+        ? {
+            price_details: { price: priceId, product: product ?? "" },
+            type: "price_details",
+            unit_amount_decimal: String(unitAmount),
+          }
+        : null,
       proration: false,
       quantity,
       tax_rates: [],
@@ -255,7 +301,8 @@ export function createInvoiceRoutes(state: TStripeState): TStripeRoute[] {
     };
     if (invoiceId) {
       const inv = requireInvoice(state, invoiceId);
-      if (inv.customer !== customer.id) throw invalidParam("invoice", "The invoice belongs to another customer.");
+      if (inv.customer !== customer.id)
+        throw invalidParam("invoice", "The invoice belongs to another customer.");
       addInvoiceLine(state, inv, lineFromItem(item));
       item.invoice = inv.id;
     }
@@ -265,7 +312,10 @@ export function createInvoiceRoutes(state: TStripeState): TStripeRoute[] {
   }
 
   function lineFromItem(item: TStripeObject): TLineInput {
-    const pricing = item.pricing as { price_details?: { price: string; product: string }; unit_amount_decimal?: string } | null;
+    const pricing = item.pricing as {
+      price_details?: { price: string; product: string };
+      unit_amount_decimal?: string;
+    } | null;
     return {
       amount: item.amount as number,
       currency: item.currency as string,
@@ -288,15 +338,24 @@ export function createInvoiceRoutes(state: TStripeState): TStripeRoute[] {
     const autoAdvance = p.boolean("auto_advance");
     const collectionMethod = p.oneOf("collection_method", ["charge_automatically", "send_invoice"] as const);
     p.integer("days_until_due");
-    const pendingBehavior = p.oneOf("pending_invoice_items_behavior", ["exclude", "include"] as const) ?? "exclude";
+    const pendingBehavior =
+      p.oneOf("pending_invoice_items_behavior", ["exclude", "include"] as const) ?? "exclude";
     const expand = p.expand();
     p.done();
     if (!customerId) throw missingParam("customer");
     const customer = requireCustomer(state, customerId, "customer");
-    const pending = pendingBehavior === "include"
-      ? state.invoiceItems.list().reverse().filter((i) => i.customer === customer.id && i.invoice === null)
-      : [];
-    const invCurrency = currency ?? (pending[0]?.currency as string | undefined) ?? (customer.currency as string | null) ?? "usd";
+    const pending =
+      pendingBehavior === "include"
+        ? state.invoiceItems
+            .list()
+            .reverse()
+            .filter((i) => i.customer === customer.id && i.invoice === null)
+        : [];
+    const invCurrency =
+      currency ??
+      (pending[0]?.currency as string | undefined) ??
+      (customer.currency as string | null) ??
+      "usd";
     const inv = createDraftInvoice(
       state,
       { customer, currency: invCurrency, description, metadata, autoAdvance, collectionMethod },
@@ -327,11 +386,20 @@ export function createInvoiceRoutes(state: TStripeState): TStripeRoute[] {
     p.done();
     if (inv.status === "paid") throw invalidState("Invoice is already paid", "invoice_already_paid");
     if (inv.status === "draft") finalizeInvoice(state, inv, call.request);
-    if (inv.status !== "open") throw invalidState(`This invoice can no longer be paid; it is ${asText(inv.status)}.`, "invoice_not_payable");
+    if (inv.status !== "open")
+      throw invalidState(
+        `This invoice can no longer be paid; it is ${asText(inv.status)}.`,
+        "invoice_not_payable",
+      );
     if (!outOfBand && (inv.amount_due as number) > 0) {
       const pi = createPaymentIntent(
         state,
-        { amount: inv.amount_due as number, currency: inv.currency as string, customer: inv.customer as string, description: `Invoice ${asText(inv.number)}` },
+        {
+          amount: inv.amount_due as number,
+          currency: inv.currency as string,
+          customer: inv.customer as string,
+          description: `Invoice ${asText(inv.number)}`,
+        },
         call.request,
       );
       try {
@@ -379,7 +447,9 @@ export function createInvoiceRoutes(state: TStripeState): TStripeRoute[] {
     p.done();
     // Lines read oldest first in Stripe, unlike top-level lists.
     const all = state.lineItems.get(inv.id) ?? [];
-    return { body: expandObject(state, paginate(all, page, `/v1/invoices/${inv.id}/lines`, "line item"), expand) };
+    return {
+      body: expandObject(state, paginate(all, page, `/v1/invoices/${inv.id}/lines`, "line item"), expand),
+    };
   }
 
   return [

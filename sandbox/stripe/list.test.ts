@@ -20,7 +20,9 @@ describe("cursor pagination", () => {
   });
 
   it("answers 404 resource_missing for an unknown cursor", () => {
-    expect(() => paginate(items, { limit: 2, startingAfter: "zz" }, "/v1/x", "customer")).toThrow("No such customer: 'zz'");
+    expect(() => paginate(items, { limit: 2, startingAfter: "zz" }, "/v1/x", "customer")).toThrow(
+      "No such customer: 'zz'",
+    );
   });
 });
 
@@ -28,7 +30,10 @@ describe("previous_attributes", () => {
   it("lists old values of changed fields and per-key metadata changes", () => {
     const before = { email: "a@x.co", name: "A", metadata: { k: "1", gone: "x" } };
     const after = { email: "b@x.co", name: "A", metadata: { k: "2", added: "y" } };
-    expect(diffPrevious(before, after)).toEqual({ email: "a@x.co", metadata: { k: "1", gone: "x", added: null } });
+    expect(diffPrevious(before, after)).toEqual({
+      email: "a@x.co",
+      metadata: { k: "1", gone: "x", added: null },
+    });
     expect(diffPrevious(before, before)).toBeUndefined();
   });
 });

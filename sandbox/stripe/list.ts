@@ -15,7 +15,10 @@ export function readPageParams(p: ParamReader): TPageParams {
   const startingAfter = p.string("starting_after");
   const endingBefore = p.string("ending_before");
   if (startingAfter && endingBefore) {
-    throw invalidParam("ending_before", "You may only specify one of these parameters: ending_before, starting_after.");
+    throw invalidParam(
+      "ending_before",
+      "You may only specify one of these parameters: ending_before, starting_after.",
+    );
   }
   return { limit, startingAfter, endingBefore };
 }

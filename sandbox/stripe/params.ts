@@ -94,7 +94,8 @@ export class ParamReader {
     const raw = this.string(key);
     if (raw === undefined) return undefined;
     if (!(allowed as readonly string[]).includes(raw)) {
-      const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")}, or ${allowed.at(-1)}` : allowed[0];
+      const list =
+        allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")}, or ${allowed.at(-1)}` : allowed[0];
       throw invalidParam(this.name(key), `Invalid ${this.name(key)}: must be one of ${list}`);
     }
     return raw as T;
@@ -123,7 +124,8 @@ export class ParamReader {
     const list = asArray(v);
     if (!list) throw invalidParam(this.name(key), `Invalid array: ${this.name(key)}`);
     return list.map((item, i) => {
-      if (!isFormObject(item)) throw invalidParam(`${this.name(key)}[${i}]`, `Invalid object: ${this.name(key)}[${i}]`);
+      if (!isFormObject(item))
+        throw invalidParam(`${this.name(key)}[${i}]`, `Invalid object: ${this.name(key)}[${i}]`);
       return new ParamReader(item, `${this.name(key)}[${i}]`);
     });
   }
@@ -152,9 +154,12 @@ export class ParamReader {
     if (!isFormObject(v)) throw invalidParam(this.name(key), `Invalid object: ${this.name(key)}`);
     const patch: Record<string, string | null> = {};
     for (const [k, value] of Object.entries(v)) {
-      if (typeof value !== "string") throw invalidParam(`${this.name(key)}[${k}]`, `Invalid string: ${this.name(key)}[${k}]`);
-      if (k.length > 40) throw invalidParam(`${this.name(key)}[${k}]`, "Metadata keys can have up to 40 characters.");
-      if (value.length > 500) throw invalidParam(`${this.name(key)}[${k}]`, "Metadata values can have up to 500 characters.");
+      if (typeof value !== "string")
+        throw invalidParam(`${this.name(key)}[${k}]`, `Invalid string: ${this.name(key)}[${k}]`);
+      if (k.length > 40)
+        throw invalidParam(`${this.name(key)}[${k}]`, "Metadata keys can have up to 40 characters.");
+      if (value.length > 500)
+        throw invalidParam(`${this.name(key)}[${k}]`, "Metadata values can have up to 500 characters.");
       patch[k] = value === "" ? null : value;
     }
     return patch;
@@ -169,7 +174,12 @@ export class ParamReader {
     }
     const sub = this.object(key);
     if (!sub) return undefined;
-    const r: TRange = { gt: sub.integer("gt"), gte: sub.integer("gte"), lt: sub.integer("lt"), lte: sub.integer("lte") };
+    const r: TRange = {
+      gt: sub.integer("gt"),
+      gte: sub.integer("gte"),
+      lt: sub.integer("lt"),
+      lte: sub.integer("lte"),
+    };
     sub.done();
     return r;
   }

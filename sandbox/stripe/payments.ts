@@ -40,7 +40,11 @@ export type TNewPaymentIntent = {
   payment_method?: string | null;
 };
 
-export function createPaymentIntent(state: TStripeState, input: TNewPaymentIntent, request: TEventRequest): TStripeObject {
+export function createPaymentIntent(
+  state: TStripeState,
+  input: TNewPaymentIntent,
+  request: TEventRequest,
+): TStripeObject {
   const id = generateId("pi");
   const pi: TStripeObject = {
     id,
@@ -68,7 +72,9 @@ export function createPaymentIntent(state: TStripeState, input: TNewPaymentInten
     next_action: null,
     on_behalf_of: null,
     payment_method: input.payment_method ?? null,
-    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: "automatic" } },
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: "automatic" },
+    },
     payment_method_types: ["card"],
     processing: null,
     receipt_email: input.receipt_email ?? null,
@@ -85,7 +91,12 @@ export function createPaymentIntent(state: TStripeState, input: TNewPaymentInten
   return pi;
 }
 
-function createCharge(state: TStripeState, pi: TStripeObject, paymentMethod: string, declineCode: string | undefined): TStripeObject {
+function createCharge(
+  state: TStripeState,
+  pi: TStripeObject,
+  paymentMethod: string,
+  declineCode: string | undefined,
+): TStripeObject {
   const succeeded = declineCode === undefined;
   const customer = typeof pi.customer === "string" ? state.customers.get(pi.customer) : undefined;
   const charge: TStripeObject = {
@@ -123,14 +134,23 @@ function createCharge(state: TStripeState, pi: TStripeObject, paymentMethod: str
       reason: declineCode ?? null,
       risk_level: "normal",
       risk_score: 20,
-      seller_message: succeeded ? "Payment complete." : "The bank did not return any further details with this decline.",
+      seller_message: succeeded
+        ? "Payment complete."
+        : "The bank did not return any further details with this decline.",
       type: succeeded ? "authorized" : "issuer_declined",
     },
     paid: succeeded,
     payment_intent: pi.id,
     payment_method: paymentMethod,
     payment_method_details: {
-      card: { brand: "visa", country: "US", exp_month: 12, exp_year: 2034, funding: "credit", last4: succeeded ? "4242" : "0002" },
+      card: {
+        brand: "visa",
+        country: "US",
+        exp_month: 12,
+        exp_year: 2034,
+        funding: "credit",
+        last4: succeeded ? "4242" : "0002",
+      },
       type: "card",
     },
     receipt_email: pi.receipt_email ?? null,
@@ -163,7 +183,8 @@ export function confirmPaymentIntent(
       "payment_intent_unexpected_state",
     );
   }
-  if (!paymentMethod.startsWith("pm_")) throw resourceMissing("PaymentMethod", paymentMethod, "payment_method");
+  if (!paymentMethod.startsWith("pm_"))
+    throw resourceMissing("PaymentMethod", paymentMethod, "payment_method");
   const declineCode = DECLINES[paymentMethod];
   const charge = createCharge(state, pi, paymentMethod, declineCode);
   pi.payment_method = paymentMethod;
@@ -221,7 +242,15 @@ export function createPaymentRoutes(state: TStripeState): TStripeRoute[] {
     if (confirm && !paymentMethod) throw missingParam("payment_method");
     const pi = createPaymentIntent(
       state,
-      { amount, currency, customer, description, metadata, receipt_email: receiptEmail, payment_method: paymentMethod },
+      {
+        amount,
+        currency,
+        customer,
+        description,
+        metadata,
+        receipt_email: receiptEmail,
+        payment_method: paymentMethod,
+      },
       call.request,
     );
     if (confirm && paymentMethod) confirmPaymentIntent(state, pi, paymentMethod, call.request);
@@ -255,7 +284,10 @@ export function createPaymentRoutes(state: TStripeState): TStripeRoute[] {
     const expand = p.expand();
     p.done();
     if (pi.status === "succeeded" && customer !== undefined) {
-      throw invalidState("You cannot change the customer of a succeeded PaymentIntent.", "payment_intent_unexpected_state");
+      throw invalidState(
+        "You cannot change the customer of a succeeded PaymentIntent.",
+        "payment_intent_unexpected_state",
+      );
     }
     const before = structuredClone(pi);
     Object.assign(pi, fields);
@@ -268,7 +300,12 @@ export function createPaymentRoutes(state: TStripeState): TStripeRoute[] {
   function cancel(call: TStripeCall) {
     const pi = requirePaymentIntent(state, pathParam(call, "intent"));
     const p = call.params;
-    const reason = p.oneOf("cancellation_reason", ["duplicate", "fraudulent", "requested_by_customer", "abandoned"] as const);
+    const reason = p.oneOf("cancellation_reason", [
+      "duplicate",
+      "fraudulent",
+      "requested_by_customer",
+      "abandoned",
+    ] as const);
     const expand = p.expand();
     p.done();
     if (pi.status === "succeeded" || pi.status === "canceled") {

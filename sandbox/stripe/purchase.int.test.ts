@@ -26,12 +26,22 @@ async function tuitionPrice(): Promise<Stripe.Price> {
 describe("catalog", () => {
   it("creates products and prices, expands the product and rejects unknown ids", async () => {
     const price = await tuitionPrice();
-    expect(price).toMatchObject({ object: "price", currency: "usd", unit_amount: 125_000, type: "one_time", active: true });
+    expect(price).toMatchObject({
+      object: "price",
+      currency: "usd",
+      unit_amount: 125_000,
+      type: "one_time",
+      active: true,
+    });
     const expanded = await stripe.prices.retrieve(price.id, { expand: ["product"] });
     expect((expanded.product as Stripe.Product).name).toBe("Summer camp");
-    const missing = await captureStripeError(stripe.prices.create({ product: "prod_missing", currency: "usd", unit_amount: 1 }));
+    const missing = await captureStripeError(
+      stripe.prices.create({ product: "prod_missing", currency: "usd", unit_amount: 1 }),
+    );
     expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing", param: "product" });
-    const notExpandable = await captureStripeError(stripe.prices.retrieve(price.id, { expand: ["currency"] }));
+    const notExpandable = await captureStripeError(
+      stripe.prices.retrieve(price.id, { expand: ["currency"] }),
+    );
     expect(notExpandable.message).toBe("This property cannot be expanded (currency).");
   });
 });
@@ -49,20 +59,59 @@ describe("checkout", () => {
       client_reference_id: "openid-123",
       success_url: "http://127.0.0.1:3000/paid?session={CHECKOUT_SESSION_ID}",
     });
-    expect(session).toMatchObject({ object: "checkout.session", status: "open", payment_status: "unpaid", amount_total: 250_000, currency: "usd", payment_intent: null });
+    expect(session).toMatchObject({
+      object: "checkout.session",
+      status: "open",
+      payment_status: "unpaid",
+      amount_total: 250_000,
+      currency: "usd",
+      payment_intent: null,
+    });
     expect(session.url).toContain(`/__sandbox/stripe/checkout/${session.id}`);
 
-    const res = await fetch(`${sandbox.url}/__sandbox/stripe/checkout/sessions/${session.id}/complete`, { method: "POST", body: "{}" });
+    const res = await fetch(`${sandbox.url}/__sandbox/stripe/checkout/sessions/${session.id}/complete`, {
+      method: "POST",
+      body: "{}",
+    });
     expect(res.status).toBe(200);
 
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["payment_intent.latest_charge", "line_items", "invoice"] });
-    expect(done).toMatchObject({ status: "complete", payment_status: "paid", customer: customer.id, client_reference_id: "openid-123" });
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent.latest_charge", "line_items", "invoice"],
+    });
+    expect(done).toMatchObject({
+      status: "complete",
+      payment_status: "paid",
+      customer: customer.id,
+      client_reference_id: "openid-123",
+    });
     const pi = done.payment_intent as Stripe.PaymentIntent;
-    expect(pi).toMatchObject({ status: "succeeded", amount: 250_000, amount_received: 250_000, customer: customer.id, metadata: { hubspot_deal_id: "d-9" } });
-    expect((pi.latest_charge as Stripe.Charge)).toMatchObject({ object: "charge", status: "succeeded", paid: true, amount: 250_000 });
-    expect(done.line_items?.data[0]).toMatchObject({ object: "item", quantity: 2, amount_total: 250_000, description: "Summer camp" });
+    expect(pi).toMatchObject({
+      status: "succeeded",
+      amount: 250_000,
+      amount_received: 250_000,
+      customer: customer.id,
+      metadata: { hubspot_deal_id: "d-9" },
+    });
+    expect(pi.latest_charge as Stripe.Charge).toMatchObject({
+      object: "charge",
+      status: "succeeded",
+      paid: true,
+      amount: 250_000,
+    });
+    expect(done.line_items?.data[0]).toMatchObject({
+      object: "item",
+      quantity: 2,
+      amount_total: 250_000,
+      description: "Summer camp",
+    });
     const invoice = done.invoice as Stripe.Invoice;
-    expect(invoice).toMatchObject({ status: "paid", amount_paid: 250_000, currency: "usd", customer: customer.id, metadata: { source: "camp" } });
+    expect(invoice).toMatchObject({
+      status: "paid",
+      amount_paid: 250_000,
+      currency: "usd",
+      customer: customer.id,
+      metadata: { source: "camp" },
+    });
     expect(invoice.lines.data[0]).toMatchObject({ object: "line_item", amount: 250_000, quantity: 2 });
     expect(invoice.lines.data[0]!.pricing?.price_details?.price).toBe(price.id);
 
@@ -81,7 +130,10 @@ describe("checkout", () => {
     expect(completed.request).toEqual({ id: null, idempotency_key: null });
     expect((completed.data.object as Stripe.Checkout.Session).payment_status).toBe("paid");
 
-    const again = await fetch(`${sandbox.url}/__sandbox/stripe/checkout/sessions/${session.id}/complete`, { method: "POST", body: "{}" });
+    const again = await fetch(`${sandbox.url}/__sandbox/stripe/checkout/sessions/${session.id}/complete`, {
+      method: "POST",
+      body: "{}",
+    });
     expect(again.status).toBe(400);
   });
 
@@ -91,28 +143,48 @@ describe("checkout", () => {
       mode: "payment",
       customer_creation: "always",
       customer_email: "guest@example.com",
-      line_items: [{ price_data: { currency: "usd", unit_amount: 900, product_data: { name: "Application fee" } }, quantity: 1 }],
+      line_items: [
+        {
+          price_data: { currency: "usd", unit_amount: 900, product_data: { name: "Application fee" } },
+          quantity: 1,
+        },
+      ],
     });
     sandbox.completeCheckoutSession(session.id, { name: "Gus Guest" });
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["customer"] });
-    expect((done.customer as Stripe.Customer)).toMatchObject({ email: "guest@example.com", name: "Gus Guest" });
+    expect(done.customer as Stripe.Customer).toMatchObject({ email: "guest@example.com", name: "Gus Guest" });
     expect(done.customer_details).toMatchObject({ email: "guest@example.com", name: "Gus Guest" });
 
-    const noMode = await captureStripeError(stripe.checkout.sessions.create({ line_items: [{ price: price.id, quantity: 1 }] }));
+    const noMode = await captureStripeError(
+      stripe.checkout.sessions.create({ line_items: [{ price: price.id, quantity: 1 }] }),
+    );
     expect(noMode).toMatchObject({ statusCode: 400, code: "parameter_missing", param: "mode" });
-    const noQty = await captureStripeError(stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: price.id }] }));
+    const noQty = await captureStripeError(
+      stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: price.id }] }),
+    );
     expect(noQty).toMatchObject({ statusCode: 400, param: "line_items[0][quantity]" });
     const both = await captureStripeError(
-      stripe.checkout.sessions.create({ mode: "payment", customer: "cus_x", customer_email: "a@b.co", line_items: [{ price: price.id, quantity: 1 }] }),
+      stripe.checkout.sessions.create({
+        mode: "payment",
+        customer: "cus_x",
+        customer_email: "a@b.co",
+        line_items: [{ price: price.id, quantity: 1 }],
+      }),
     );
     expect(both.statusCode).toBe(400);
   });
 
   it("expires sessions on request and when their time is up", async () => {
     const price = await tuitionPrice();
-    const a = await stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: price.id, quantity: 1 }] });
+    const a = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+    });
     expect((await stripe.checkout.sessions.expire(a.id)).status).toBe("expired");
-    const b = await stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: price.id, quantity: 1 }] });
+    const b = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+    });
     clock += 25 * 3600 * 1000;
     expect((await stripe.checkout.sessions.retrieve(b.id)).status).toBe("expired");
     expect((await stripe.events.list({ type: "checkout.session.expired" })).data).toHaveLength(2);
@@ -122,12 +194,29 @@ describe("checkout", () => {
 describe("payment intents and invoices", () => {
   it("confirms with a test card, declines with pm_card_chargeDeclined (402 card error)", async () => {
     const customer = await stripe.customers.create({ email: "buyer@example.com" });
-    const ok = await stripe.paymentIntents.create({ amount: 5_000, currency: "usd", customer: customer.id, payment_method: "pm_card_visa", confirm: true });
+    const ok = await stripe.paymentIntents.create({
+      amount: 5_000,
+      currency: "usd",
+      customer: customer.id,
+      payment_method: "pm_card_visa",
+      confirm: true,
+    });
     expect(ok.status).toBe("succeeded");
     const declined = await captureStripeError(
-      stripe.paymentIntents.create({ amount: 5_000, currency: "usd", customer: customer.id, payment_method: "pm_card_chargeDeclined", confirm: true }),
+      stripe.paymentIntents.create({
+        amount: 5_000,
+        currency: "usd",
+        customer: customer.id,
+        payment_method: "pm_card_chargeDeclined",
+        confirm: true,
+      }),
     );
-    expect(declined).toMatchObject({ statusCode: 402, type: "StripeCardError", code: "card_declined", decline_code: "generic_decline" });
+    expect(declined).toMatchObject({
+      statusCode: 402,
+      type: "StripeCardError",
+      code: "card_declined",
+      decline_code: "generic_decline",
+    });
     expect(declined.payment_intent?.status).toBe("requires_payment_method");
     const charges = await stripe.charges.list({ customer: customer.id });
     expect(charges.data.map((c) => c.status)).toEqual(["failed", "succeeded"]);
@@ -139,8 +228,16 @@ describe("payment intents and invoices", () => {
     const price = await tuitionPrice();
     const customer = await stripe.customers.create({ email: "family@example.com", name: "Family" });
     await stripe.invoiceItems.create({ customer: customer.id, pricing: { price: price.id } });
-    await stripe.invoiceItems.create({ customer: customer.id, amount: 3_000, currency: "usd", description: "Bus" });
-    const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: "include" });
+    await stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 3_000,
+      currency: "usd",
+      description: "Bus",
+    });
+    const draft = await stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: "include",
+    });
     expect(draft).toMatchObject({ status: "draft", amount_due: 128_000, total: 128_000 });
     expect(draft.lines.data).toHaveLength(2);
     const finalized = await stripe.invoices.finalizeInvoice(draft.id);
@@ -165,10 +262,20 @@ describe("events", () => {
     clock += 10_000;
     await stripe.customers.update(a.id, { name: "A" });
     await stripe.products.create({ name: "P" });
-    expect((await stripe.events.list({ type: "customer.*" })).data.map((e) => e.type)).toEqual(["customer.updated", "customer.created"]);
-    expect((await stripe.events.list({ types: ["product.created", "customer.created"] })).data).toHaveLength(2);
-    expect((await stripe.events.list({ created: { gt: t0 } })).data.map((e) => e.type)).toEqual(["product.created", "customer.updated"]);
-    expect((await stripe.events.list({ created: { lte: t0 } })).data.map((e) => e.type)).toEqual(["customer.created"]);
+    expect((await stripe.events.list({ type: "customer.*" })).data.map((e) => e.type)).toEqual([
+      "customer.updated",
+      "customer.created",
+    ]);
+    expect((await stripe.events.list({ types: ["product.created", "customer.created"] })).data).toHaveLength(
+      2,
+    );
+    expect((await stripe.events.list({ created: { gt: t0 } })).data.map((e) => e.type)).toEqual([
+      "product.created",
+      "customer.updated",
+    ]);
+    expect((await stripe.events.list({ created: { lte: t0 } })).data.map((e) => e.type)).toEqual([
+      "customer.created",
+    ]);
     const first = await stripe.events.list({ limit: 1 });
     const next = await stripe.events.list({ limit: 1, starting_after: first.data[0]!.id });
     expect(next.data[0]!.type).toBe("customer.updated");

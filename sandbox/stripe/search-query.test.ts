@@ -4,8 +4,24 @@ import { matchesSearchQuery, parseSearchQuery } from "./search-query";
 import type { TStripeObject } from "./state";
 
 const FIELDS = ["created", "email", "metadata", "name", "phone"];
-const ann: TStripeObject = { id: "cus_1", object: "customer", created: 1000, email: "Ann@Example.com", name: "Ann Lee", phone: null, metadata: { hubspot_id: "42" } };
-const bob: TStripeObject = { id: "cus_2", object: "customer", created: 2000, email: "bob@example.com", name: "Bob", phone: null, metadata: {} };
+const ann: TStripeObject = {
+  id: "cus_1",
+  object: "customer",
+  created: 1000,
+  email: "Ann@Example.com",
+  name: "Ann Lee",
+  phone: null,
+  metadata: { hubspot_id: "42" },
+};
+const bob: TStripeObject = {
+  id: "cus_2",
+  object: "customer",
+  created: 2000,
+  email: "bob@example.com",
+  name: "Bob",
+  phone: null,
+  metadata: {},
+};
 
 function search(q: string) {
   const parsed = parseSearchQuery(q, FIELDS, "customers");
@@ -36,7 +52,15 @@ describe("Stripe search query language", () => {
   });
 
   it("rejects what Stripe rejects", () => {
-    const bad = ["name~'ab'", "email:unquoted", "name:'a' AND email:'b' OR phone:'c'", "address:'x'", "metadata:'x'", "email:'open", ""];
+    const bad = [
+      "name~'ab'",
+      "email:unquoted",
+      "name:'a' AND email:'b' OR phone:'c'",
+      "address:'x'",
+      "metadata:'x'",
+      "email:'open",
+      "",
+    ];
     for (const q of bad) expect(() => parseSearchQuery(q, FIELDS, "customers"), q).toThrow(StripeApiError);
   });
 });

@@ -20,10 +20,17 @@ export type TClause = {
 export type TSearchQuery = { clauses: TClause[]; combinator: "AND" | "OR" };
 
 function malformed(detail: string) {
-  return invalidParam("query", `We were unable to parse your search query. ${detail} See https://stripe.com/docs/search#search-query-language for the search syntax.`);
+  return invalidParam(
+    "query",
+    `We were unable to parse your search query. ${detail} See https://stripe.com/docs/search#search-query-language for the search syntax.`,
+  );
 }
 
-export function parseSearchQuery(input: string, allowedFields: readonly string[], resource: string): TSearchQuery {
+export function parseSearchQuery(
+  input: string,
+  allowedFields: readonly string[],
+  resource: string,
+): TSearchQuery {
   let i = 0;
   const s = input;
   const skipSpace = () => {
@@ -57,7 +64,8 @@ export function parseSearchQuery(input: string, allowedFields: readonly string[]
     let metadataKey: string | undefined;
     if (s[i] === "[") {
       i++;
-      if (s[i] !== "'" && s[i] !== '"') throw malformed("Metadata keys must be quoted, e.g. metadata['key'].");
+      if (s[i] !== "'" && s[i] !== '"')
+        throw malformed("Metadata keys must be quoted, e.g. metadata['key'].");
       metadataKey = readQuoted();
       if (s[i] !== "]") throw malformed("Expected ] after a metadata key.");
       i++;
@@ -121,14 +129,20 @@ function matchesClause(obj: TStripeObject, clause: TClause): boolean {
   else if (typeof clause.value === "number") {
     const n = typeof actual === "number" ? actual : Number.NaN;
     hit =
-      clause.op === ":" ? n === clause.value
-      : clause.op === ">" ? n > clause.value
-      : clause.op === "<" ? n < clause.value
-      : clause.op === ">=" ? n >= clause.value
-      : clause.op === "<=" ? n <= clause.value
-      : false;
+      clause.op === ":"
+        ? n === clause.value
+        : clause.op === ">"
+          ? n > clause.value
+          : clause.op === "<"
+            ? n < clause.value
+            : clause.op === ">="
+              ? n >= clause.value
+              : clause.op === "<="
+                ? n <= clause.value
+                : false;
   } else {
-    const text = typeof actual === "string" ? actual.toLowerCase() : typeof actual === "number" ? String(actual) : null;
+    const text =
+      typeof actual === "string" ? actual.toLowerCase() : typeof actual === "number" ? String(actual) : null;
     const wanted = clause.value.toLowerCase();
     hit = text !== null && (clause.op === "~" ? text.includes(wanted) : text === wanted);
   }

@@ -13,6 +13,8 @@ describe("Stripe webhook signature", () => {
     const stripe = new Stripe("sk_test_unused");
     const event = stripe.webhooks.constructEvent(payload, ours, secret, Number.MAX_SAFE_INTEGER);
     expect(event.id).toBe("evt_1");
-    expect(() => stripe.webhooks.constructEvent(payload, ours, "whsec_other", Number.MAX_SAFE_INTEGER)).toThrow();
+    expect(() =>
+      stripe.webhooks.constructEvent(payload, ours, "whsec_other", Number.MAX_SAFE_INTEGER),
+    ).toThrow();
   });
 });

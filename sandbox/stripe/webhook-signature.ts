@@ -8,6 +8,10 @@ export function computeStripeSignature(secret: string, timestampSeconds: number,
   return createHmac("sha256", secret).update(`${timestampSeconds}.${payload}`, "utf8").digest("hex");
 }
 
-export function buildStripeSignatureHeader(secret: string, timestampSeconds: number, payload: string): string {
+export function buildStripeSignatureHeader(
+  secret: string,
+  timestampSeconds: number,
+  payload: string,
+): string {
   return `t=${timestampSeconds},v1=${computeStripeSignature(secret, timestampSeconds, payload)}`;
 }

@@ -38,7 +38,11 @@ beforeAll(async () => {
         return;
       }
       try {
-        const event = verifier.webhooks.constructEvent(raw, header, endpoint === "second" ? secondSecret : SECRET);
+        const event = verifier.webhooks.constructEvent(
+          raw,
+          header,
+          endpoint === "second" ? secondSecret : SECRET,
+        );
         received.push({ event, signatureHeader: header, endpoint });
         res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
       } catch {
@@ -105,7 +109,9 @@ describe("webhooks out", () => {
     await stripe.products.create({ name: "Never delivered" });
     await sandbox.webhooks.waitFor((records) => records.some((r) => r.state === "failed"));
     expect(sandbox.webhooks.deliveries()[0]!.attempts).toHaveLength(4);
-    expect((await stripe.events.list({ delivery_success: false })).data.map((e) => e.type)).toEqual(["product.created"]);
+    expect((await stripe.events.list({ delivery_success: false })).data.map((e) => e.type)).toEqual([
+      "product.created",
+    ]);
   });
 
   it("duplicates deliveries when asked, the same event id twice", async () => {
@@ -123,7 +129,10 @@ describe("webhooks out", () => {
   });
 
   it("registers endpoints through the API, each with its own secret and event filter", async () => {
-    const endpoint = await stripe.webhookEndpoints.create({ url: `${receiverUrl}?second=1`, enabled_events: ["customer.deleted"] });
+    const endpoint = await stripe.webhookEndpoints.create({
+      url: `${receiverUrl}?second=1`,
+      enabled_events: ["customer.deleted"],
+    });
     expect(endpoint.secret).toMatch(/^whsec_/);
     secondSecret = endpoint.secret!;
     expect((await stripe.webhookEndpoints.retrieve(endpoint.id)).secret).toBeUndefined();
@@ -135,7 +144,9 @@ describe("webhooks out", () => {
     expect(seen).toEqual(["default:customer.created", "default:customer.deleted", "second:customer.deleted"]);
     const deletedEvent = received.find((r) => r.endpoint === "second")!.event;
     expect(deletedEvent.pending_webhooks).toBe(2);
-    const missing = await stripe.webhookEndpoints.create({ url: receiverUrl } as Stripe.WebhookEndpointCreateParams).catch((e: unknown) => e);
+    const missing = await stripe.webhookEndpoints
+      .create({ url: receiverUrl } as Stripe.WebhookEndpointCreateParams)
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ statusCode: 400, param: "enabled_events" });
   });
 });

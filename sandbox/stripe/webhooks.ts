@@ -46,7 +46,12 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
   const defaultSecret = options.secret ?? `whsec_${randomToken(32)}`;
   let defaultUrl: string | null = options.url ?? null;
 
-  function endpointObject(id: string, url: string, enabledEvents: string[], extra: Partial<TStripeObject> = {}): TStripeObject {
+  function endpointObject(
+    id: string,
+    url: string,
+    enabledEvents: string[],
+    extra: Partial<TStripeObject> = {},
+  ): TStripeObject {
     return {
       id,
       object: "webhook_endpoint",
@@ -84,7 +89,11 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
   /** (Re)creates the default endpoint object; its deliverer survives resets so its knobs do too. */
   function registerDefaultEndpoint(): void {
     if (!defaultUrl) return;
-    state.webhookEndpoints.insert(endpointObject(DEFAULT_ENDPOINT_ID, defaultUrl, options.enabledEvents ?? ["*"], { description: "sandbox default endpoint" }));
+    state.webhookEndpoints.insert(
+      endpointObject(DEFAULT_ENDPOINT_ID, defaultUrl, options.enabledEvents ?? ["*"], {
+        description: "sandbox default endpoint",
+      }),
+    );
     if (!runtimes.has(DEFAULT_ENDPOINT_ID)) startRuntime(DEFAULT_ENDPOINT_ID, defaultUrl, defaultSecret);
   }
   registerDefaultEndpoint();
@@ -95,7 +104,9 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
   }
 
   state.onEvent((event: TStripeEvent) => {
-    const targets = state.webhookEndpoints.list().filter((e) => subscribed(e, event.type) && runtimes.has(e.id));
+    const targets = state.webhookEndpoints
+      .list()
+      .filter((e) => subscribed(e, event.type) && runtimes.has(e.id));
     event.pending_webhooks = targets.length;
     // Stripe sends the event as it was at creation on every attempt, pretty-printed.
     const body = JSON.stringify(event, null, 2);
@@ -119,7 +130,9 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
   }
 
   function allDeliveries(): TDeliveryRecord[] {
-    return [...runtimes.values()].flatMap((r) => r.deliverer.deliveries()).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return [...runtimes.values()]
+      .flatMap((r) => r.deliverer.deliveries())
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   const group = createDelivererGroup({
@@ -146,10 +159,12 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
 
   function readEndpointFields(p: ParamReader) {
     const url = p.string("url");
-    if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) throw invalidParam("url", "Invalid URL: must be an http(s) URL.", "url_invalid");
+    if (url !== undefined && !/^https?:\/\/\S+$/.test(url))
+      throw invalidParam("url", "Invalid URL: must be an http(s) URL.", "url_invalid");
     const events = p.stringList("enabled_events");
     for (const [i, e] of (events ?? []).entries()) {
-      if (e !== "*" && !/^[a-z_]+(\.[a-z_]+)+$/.test(e)) throw invalidParam(`enabled_events[${i}]`, `Invalid enabled_events[${i}]: ${e}`);
+      if (e !== "*" && !/^[a-z_]+(\.[a-z_]+)+$/.test(e))
+        throw invalidParam(`enabled_events[${i}]`, `Invalid enabled_events[${i}]: ${e}`);
     }
     const description = p.emptyableString("description");
     const metadata = p.metadata();
@@ -167,7 +182,10 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
     if (!events || events.length === 0) throw missingParam("enabled_events");
     const id = generateId("we");
     const secret = `whsec_${randomToken(32)}`;
-    const endpoint = endpointObject(id, url, events, { description: description ?? null, metadata: applyMetadata({}, metadata) });
+    const endpoint = endpointObject(id, url, events, {
+      description: description ?? null,
+      metadata: applyMetadata({}, metadata),
+    });
     state.webhookEndpoints.insert(endpoint);
     startRuntime(id, url, secret);
     // The secret is shown once, in the create response only.
@@ -220,7 +238,9 @@ export function createStripeWebhooks(state: TStripeState, options: TWebhookOptio
     const page = readPageParams(p);
     p.expand();
     p.done();
-    return { body: paginate(state.webhookEndpoints.list(), page, "/v1/webhook_endpoints", "webhook endpoint") };
+    return {
+      body: paginate(state.webhookEndpoints.list(), page, "/v1/webhook_endpoints", "webhook endpoint"),
+    };
   }
 
   const routes: TStripeRoute[] = [
@@ -258,12 +278,17 @@ function createDelivererGroup(deps: {
 }): TWebhookDeliverer {
   const idle = () => deps.members().every((m) => m.isIdle());
 
-  function waitFor(predicate: (records: TDeliveryRecord[]) => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  function waitFor(
+    predicate: (records: TDeliveryRecord[]) => boolean,
+    timeoutMs = 10_000,
+    what = "condition",
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     return new Promise((resolve, reject) => {
       const check = () => {
         if (predicate(deps.deliveries())) return resolve();
-        if (Date.now() > deadline) return reject(new Error(`stripe webhooks: timed out after ${timeoutMs} ms waiting for ${what}`));
+        if (Date.now() > deadline)
+          return reject(new Error(`stripe webhooks: timed out after ${timeoutMs} ms waiting for ${what}`));
         setTimeout(check, 10);
       };
       check();
@@ -271,7 +296,16 @@ function createDelivererGroup(deps: {
   }
 
   function knobs(): TWebhookKnobs {
-    return deps.primary()?.knobs() ?? { targetUrl: null, delayMs: 0, duplicateRate: 0, reorderJitterMs: 0, timeScale: 1, paused: false };
+    return (
+      deps.primary()?.knobs() ?? {
+        targetUrl: null,
+        delayMs: 0,
+        duplicateRate: 0,
+        reorderJitterMs: 0,
+        timeScale: 1,
+        paused: false,
+      }
+    );
   }
 
   return {

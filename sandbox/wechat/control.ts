@@ -4,14 +4,33 @@
  */
 import { z } from "zod";
 import { jsonResponse, parseControlBody, type TRoute, type TStandInResponse } from "@/sandbox/core";
-import { PhoneError, clickMenu, follow, sendText, unfollow, verifyServer, type TCallbackOutcome, type TPhoneOptions } from "./phone";
+import {
+  PhoneError,
+  clickMenu,
+  follow,
+  sendText,
+  unfollow,
+  verifyServer,
+  type TCallbackOutcome,
+  type TPhoneOptions,
+} from "./phone";
 import type { TWechatState } from "./state";
 
-const ZFollow = z.object({ ticket: z.string().min(1).optional(), scene: z.string().min(1).max(64).optional() }).strict();
+const ZFollow = z
+  .object({ ticket: z.string().min(1).optional(), scene: z.string().min(1).max(64).optional() })
+  .strict();
 const ZClick = z.object({ eventKey: z.string().min(1).max(128) }).strict();
 const ZText = z.object({ content: z.string().min(1).max(2048) }).strict();
 const ZCurrent = z.object({ openid: z.string().min(1).nullable() }).strict();
-const ZClock = z.object({ advanceSeconds: z.number().int().min(0).max(365 * 86400) }).strict();
+const ZClock = z
+  .object({
+    advanceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(365 * 86400),
+  })
+  .strict();
 const ZSettings = z
   .object({
     callbackUrl: z.url().optional(),
@@ -44,12 +63,14 @@ export function createWechatControlRoutes(state: TWechatState, phone: TPhoneOpti
     {
       method: "POST",
       path: "/__sandbox/wechat/followers/:openid/click",
-      handler: (req) => run(() => clickMenu(state, openidOf(req.params), parseControlBody(req, ZClick).eventKey, phone)),
+      handler: (req) =>
+        run(() => clickMenu(state, openidOf(req.params), parseControlBody(req, ZClick).eventKey, phone)),
     },
     {
       method: "POST",
       path: "/__sandbox/wechat/followers/:openid/text",
-      handler: (req) => run(() => sendText(state, openidOf(req.params), parseControlBody(req, ZText).content, phone)),
+      handler: (req) =>
+        run(() => sendText(state, openidOf(req.params), parseControlBody(req, ZText).content, phone)),
     },
     {
       method: "GET",
@@ -77,7 +98,9 @@ export function createWechatControlRoutes(state: TWechatState, phone: TPhoneOpti
       path: "/__sandbox/wechat/messages",
       handler: (req) => {
         const openid = req.query.get("openid");
-        return jsonResponse(200, { messages: state.sentMessages.filter((m) => !openid || m.touser === openid) });
+        return jsonResponse(200, {
+          messages: state.sentMessages.filter((m) => !openid || m.touser === openid),
+        });
       },
     },
     {

@@ -57,10 +57,15 @@ export async function startWechatSandbox(options: TWechatSandboxOptions = {}) {
   };
   decodeEncodingAesKey(account.encodingAesKey); // fail at start, not on the first callback
   const state: TWechatState = createWechatState(account, options.now);
-  const phoneDefaults: TPhoneOptions = { timeoutMs: options.callbackTimeoutMs, attempts: options.callbackAttempts };
+  const phoneDefaults: TPhoneOptions = {
+    timeoutMs: options.callbackTimeoutMs,
+    attempts: options.callbackAttempts,
+  };
   const withDefaults = (o?: TPhoneOptions): TPhoneOptions => ({ ...phoneDefaults, ...o });
   const tokenQuota = createRateLimiter({
-    windows: [{ name: "DAILY", limit: options.tokenDailyQuota ?? 2000, intervalMs: 86_400_000, kind: "fixed" }],
+    windows: [
+      { name: "DAILY", limit: options.tokenDailyQuota ?? 2000, intervalMs: 86_400_000, kind: "fixed" },
+    ],
     now: state.nowMs,
   });
   const limitTokenCalls: TMiddleware = (req, next) => {
@@ -74,7 +79,12 @@ export async function startWechatSandbox(options: TWechatSandboxOptions = {}) {
     name: "wechat",
     host: options.host,
     port: options.port ?? WECHAT_SANDBOX_DEFAULT_PORT,
-    routes: [...createTokenRoutes(state), ...createMessageRoutes(state), ...createQrRoutes(state), ...createOauthRoutes(state)],
+    routes: [
+      ...createTokenRoutes(state),
+      ...createMessageRoutes(state),
+      ...createQrRoutes(state),
+      ...createOauthRoutes(state),
+    ],
     controlRoutes: createWechatControlRoutes(state, phoneDefaults),
     middleware: [limitTokenCalls],
     errors: wechatErrorWriters,
@@ -100,10 +110,13 @@ export async function startWechatSandbox(options: TWechatSandboxOptions = {}) {
     state,
     /** The phone, for in-process tests and scripts (the same as the control endpoints). */
     phone: {
-      follow: (openid: string, via?: { ticket?: string; scene?: string }, o?: TPhoneOptions) => follow(state, openid, via, withDefaults(o)),
+      follow: (openid: string, via?: { ticket?: string; scene?: string }, o?: TPhoneOptions) =>
+        follow(state, openid, via, withDefaults(o)),
       unfollow: (openid: string, o?: TPhoneOptions) => unfollow(state, openid, withDefaults(o)),
-      click: (openid: string, eventKey: string, o?: TPhoneOptions) => clickMenu(state, openid, eventKey, withDefaults(o)),
-      sendText: (openid: string, content: string, o?: TPhoneOptions) => sendText(state, openid, content, withDefaults(o)),
+      click: (openid: string, eventKey: string, o?: TPhoneOptions) =>
+        clickMenu(state, openid, eventKey, withDefaults(o)),
+      sendText: (openid: string, content: string, o?: TPhoneOptions) =>
+        sendText(state, openid, content, withDefaults(o)),
       verifyServer: () => verifyServer(state),
       setCurrentFollower: (openid: string | null) => {
         state.currentFollower = openid;

@@ -19,7 +19,8 @@ export function sendCustomMessage(state: TWechatState, body: TCustomSendBody | u
   const follower = state.followers.get(body.touser);
   if (!follower) throw wechatError(40003);
   const now = state.now();
-  const withinWindow = follower.lastInteractionAt !== null && now - follower.lastInteractionAt <= SERVICE_WINDOW_SECONDS;
+  const withinWindow =
+    follower.lastInteractionAt !== null && now - follower.lastInteractionAt <= SERVICE_WINDOW_SECONDS;
   if (!follower.subscribed || !withinWindow) throw wechatError(45015);
   state.sentMessages.push({ touser: follower.openid, msgtype: "text", content, sentAt: now });
 }

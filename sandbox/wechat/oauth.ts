@@ -11,22 +11,36 @@ import { checkAppCredentials } from "./tokens";
 
 /** WeChat shows an error page (not JSON) when the authorize link is wrong; so does the sandbox. */
 function errorPage(message: string) {
-  return textResponse(200, `<!doctype html><html><head><meta charset="utf-8"><title>微信</title></head><body><p>${message}</p></body></html>`, "text/html;charset=utf-8");
+  return textResponse(
+    200,
+    `<!doctype html><html><head><meta charset="utf-8"><title>微信</title></head><body><p>${message}</p></body></html>`,
+    "text/html;charset=utf-8",
+  );
 }
 
 export type TAuthorizeResult = { redirect: string } | { error: string };
 
 export function authorize(state: TWechatState, query: URLSearchParams): TAuthorizeResult {
-  if (query.get("appid") !== state.account.appId) return { error: "Oops! Something went wrong:( 错误码 10016 appid 参数错误" };
+  if (query.get("appid") !== state.account.appId)
+    return { error: "Oops! Something went wrong:( 错误码 10016 appid 参数错误" };
   const redirectUri = query.get("redirect_uri");
-  if (!redirectUri || !URL.canParse(redirectUri)) return { error: "Oops! Something went wrong:( 错误码 10003 redirect_uri 参数错误" };
-  if (query.get("response_type") !== "code") return { error: "Oops! Something went wrong:( 错误码 10004 response_type 参数错误" };
+  if (!redirectUri || !URL.canParse(redirectUri))
+    return { error: "Oops! Something went wrong:( 错误码 10003 redirect_uri 参数错误" };
+  if (query.get("response_type") !== "code")
+    return { error: "Oops! Something went wrong:( 错误码 10004 response_type 参数错误" };
   const scope = query.get("scope");
-  if (scope !== "snsapi_base" && scope !== "snsapi_userinfo") return { error: "Oops! Something went wrong:( 错误码 10005 scope 参数错误" };
+  if (scope !== "snsapi_base" && scope !== "snsapi_userinfo")
+    return { error: "Oops! Something went wrong:( 错误码 10005 scope 参数错误" };
   const openid = state.currentFollower;
   if (!openid) return { error: "请在微信客户端打开链接" };
   const code = randomWechatString(32);
-  state.oauthCodes.set(code, { code, openid, scope, expiresAt: state.now() + OAUTH_CODE_TTL_SECONDS, used: false });
+  state.oauthCodes.set(code, {
+    code,
+    openid,
+    scope,
+    expiresAt: state.now() + OAUTH_CODE_TTL_SECONDS,
+    used: false,
+  });
   const target = new URL(redirectUri);
   target.searchParams.set("code", code);
   target.searchParams.set("state", query.get("state") ?? "");
@@ -63,7 +77,9 @@ export function createOauthRoutes(state: TWechatState): TRoute[] {
       path: "/connect/oauth2/authorize",
       handler: (req) => {
         const result = authorize(state, req.query);
-        return "redirect" in result ? { status: 302, headers: { location: result.redirect } } : errorPage(result.error);
+        return "redirect" in result
+          ? { status: 302, headers: { location: result.redirect } }
+          : errorPage(result.error);
       },
     },
     {

@@ -22,10 +22,18 @@ let wechat: TWechatSandbox;
 function replyFor(fields: Record<string, string>): string | null {
   if (fields.MsgType === "event" && fields.Event === "unsubscribe") return null;
   const content =
-    fields.MsgType === "text" ? `echo: ${fields.Content}`
-    : fields.Event === "CLICK" ? `clicked ${fields.EventKey}`
-    : `welcome ${fields.EventKey ?? ""}`.trim();
-  return renderWechatXml([["ToUserName", fields.FromUserName!], ["FromUserName", fields.ToUserName!], ["CreateTime", Number(fields.CreateTime)], ["MsgType", "text"], ["Content", content]]);
+    fields.MsgType === "text"
+      ? `echo: ${fields.Content}`
+      : fields.Event === "CLICK"
+        ? `clicked ${fields.EventKey}`
+        : `welcome ${fields.EventKey ?? ""}`.trim();
+  return renderWechatXml([
+    ["ToUserName", fields.FromUserName!],
+    ["FromUserName", fields.ToUserName!],
+    ["CreateTime", Number(fields.CreateTime)],
+    ["MsgType", "text"],
+    ["Content", content],
+  ]);
 }
 
 beforeAll(async () => {
@@ -36,7 +44,14 @@ beforeAll(async () => {
       const { account } = wechat;
       const query = new URL(req.url!, "http://x").searchParams;
       const get = (k: string) => query.get(k) ?? "";
-      if (!verifyUrlSignature({ token: account.token, timestamp: get("timestamp"), nonce: get("nonce"), signature: get("signature") })) {
+      if (
+        !verifyUrlSignature({
+          token: account.token,
+          timestamp: get("timestamp"),
+          nonce: get("nonce"),
+          signature: get("signature"),
+        })
+      ) {
         signatureFailures++;
         res.writeHead(403).end();
         return;
@@ -49,7 +64,14 @@ beforeAll(async () => {
       const config = { token: account.token, encodingAesKey: account.encodingAesKey, appId: account.appId };
       const encrypted = get("encrypt_type") === "aes";
       const fields = encrypted
-        ? parseWechatXml(openSealedMessage(config, { encrypt: outer.Encrypt!, msgSignature: get("msg_signature"), timestamp: get("timestamp"), nonce: get("nonce") }))!
+        ? parseWechatXml(
+            openSealedMessage(config, {
+              encrypt: outer.Encrypt!,
+              msgSignature: get("msg_signature"),
+              timestamp: get("timestamp"),
+              nonce: get("nonce"),
+            }),
+          )!
         : outer;
       seen.push({ fields, query });
       const answer = () => {
@@ -82,11 +104,18 @@ beforeEach(async () => {
   seen = [];
   signatureFailures = 0;
   stallNext = 0;
-  await fetch(`${wechat.url}/__sandbox/wechat/settings`, { method: "POST", body: JSON.stringify({ mode: "safe" }) });
+  await fetch(`${wechat.url}/__sandbox/wechat/settings`, {
+    method: "POST",
+    body: JSON.stringify({ mode: "safe" }),
+  });
 });
 
 async function control(path: string, body: unknown = {}) {
-  const res = await fetch(`${wechat.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${wechat.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -99,7 +128,12 @@ describe("the phone in safe mode", () => {
     expect(signatureFailures).toBe(0);
     expect(seen.map((s) => s.fields.Event ?? s.fields.MsgType)).toEqual(["subscribe", "CLICK", "text"]);
     const [sub, click, text] = seen.map((s) => s.fields);
-    expect(sub).toMatchObject({ ToUserName: wechat.account.originalId, FromUserName: "o_kid", MsgType: "event", EventKey: "qrscene_open-day" });
+    expect(sub).toMatchObject({
+      ToUserName: wechat.account.originalId,
+      FromUserName: "o_kid",
+      MsgType: "event",
+      EventKey: "qrscene_open-day",
+    });
     expect(sub!.Ticket).toMatch(/^gQ/);
     expect(click).toMatchObject({ Event: "CLICK", EventKey: "GET_CODE" });
     expect(text).toMatchObject({ Content: "你好" });
@@ -107,7 +141,14 @@ describe("the phone in safe mode", () => {
     expect(seen[0]!.query.get("openid")).toBe("o_kid");
 
     const res = await fetch(`${wechat.url}/__sandbox/wechat/replies?openid=o_kid`);
-    const { replies } = (await res.json()) as { replies: { trigger: string; encrypted: boolean; problem: string | null; message: Record<string, string> }[] };
+    const { replies } = (await res.json()) as {
+      replies: {
+        trigger: string;
+        encrypted: boolean;
+        problem: string | null;
+        message: Record<string, string>;
+      }[];
+    };
     expect(replies.map((r) => [r.trigger, r.encrypted, r.problem, r.message.Content])).toEqual([
       ["subscribe", true, null, "welcome qrscene_open-day"],
       ["CLICK", true, null, "clicked GET_CODE"],
@@ -157,7 +198,11 @@ describe("other modes", () => {
     await wechat.phone.follow("o_plain");
     const out = await wechat.phone.sendText("o_plain", "plain text");
     expect(seen.at(-1)!.query.has("encrypt_type")).toBe(false);
-    expect(out.reply).toMatchObject({ encrypted: false, problem: null, message: { Content: "echo: plain text" } });
+    expect(out.reply).toMatchObject({
+      encrypted: false,
+      problem: null,
+      message: { Content: "echo: plain text" },
+    });
     expect((await control("/__sandbox/wechat/verify-server")).body).toMatchObject({ ok: true, status: 200 });
   });
 

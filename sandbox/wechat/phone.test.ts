@@ -14,8 +14,21 @@ const account: TWechatAccount = {
   callbackUrl: "http://127.0.0.1:1/api/wechat",
   mode: "safe",
 };
-const plain = renderWechatXml([["ToUserName", "gh_sandbox"], ["FromUserName", "o_1"], ["CreateTime", 1], ["MsgType", "text"], ["Content", "hi"], ["MsgId", "42"]]);
-const reply = renderWechatXml([["ToUserName", "o_1"], ["FromUserName", "gh_sandbox"], ["CreateTime", 2], ["MsgType", "text"], ["Content", "你的代码: AB12-C"]]);
+const plain = renderWechatXml([
+  ["ToUserName", "gh_sandbox"],
+  ["FromUserName", "o_1"],
+  ["CreateTime", 1],
+  ["MsgType", "text"],
+  ["Content", "hi"],
+  ["MsgId", "42"],
+]);
+const reply = renderWechatXml([
+  ["ToUserName", "o_1"],
+  ["FromUserName", "gh_sandbox"],
+  ["CreateTime", 2],
+  ["MsgType", "text"],
+  ["Content", "你的代码: AB12-C"],
+]);
 
 function envelope(xml: string, token = account.token) {
   const sealed = sealMessage({ ...account, token }, xml, "1700000000", "99");
@@ -32,12 +45,30 @@ describe("callback requests", () => {
     expect(query.get("encrypt_type")).toBe("aes");
     const fields = parseWechatXml(body)!;
     expect(Object.keys(fields)).toEqual(["ToUserName", "Encrypt"]);
-    expect(verifyMsgSignature({ token: "tok", timestamp, nonce, encrypt: fields.Encrypt!, msgSignature: query.get("msg_signature")! })).toBe(true);
-    expect(decryptMessage({ encodingAesKey: account.encodingAesKey, appId: account.appId, encrypted: fields.Encrypt! })).toBe(plain);
+    expect(
+      verifyMsgSignature({
+        token: "tok",
+        timestamp,
+        nonce,
+        encrypt: fields.Encrypt!,
+        msgSignature: query.get("msg_signature")!,
+      }),
+    ).toBe(true);
+    expect(
+      decryptMessage({
+        encodingAesKey: account.encodingAesKey,
+        appId: account.appId,
+        encrypted: fields.Encrypt!,
+      }),
+    ).toBe(plain);
   });
 
   it("sends plaintext plus Encrypt in compatible mode and plaintext alone in plain mode", () => {
-    const compatible = buildCallbackRequest(createWechatState({ ...account, mode: "compatible" }), "o_1", plain);
+    const compatible = buildCallbackRequest(
+      createWechatState({ ...account, mode: "compatible" }),
+      "o_1",
+      plain,
+    );
     expect(parseWechatXml(compatible.body)).toMatchObject({ Content: "hi", MsgId: "42" });
     expect(parseWechatXml(compatible.body)!.Encrypt).toBeDefined();
     const plainMode = buildCallbackRequest(createWechatState({ ...account, mode: "plain" }), "o_1", plain);
@@ -50,7 +81,11 @@ describe("passive replies", () => {
   const state = createWechatState(account);
 
   it("opens an encrypted reply and checks who it is addressed to", () => {
-    expect(readReply(state, "o_1", envelope(reply))).toMatchObject({ problem: null, encrypted: true, message: { MsgType: "text", Content: "你的代码: AB12-C" } });
+    expect(readReply(state, "o_1", envelope(reply))).toMatchObject({
+      problem: null,
+      encrypted: true,
+      message: { MsgType: "text", Content: "你的代码: AB12-C" },
+    });
     expect(readReply(state, "o_2", envelope(reply)).problem).toBe("ToUserName is not the follower");
   });
 
@@ -60,7 +95,9 @@ describe("passive replies", () => {
   });
 
   it("rejects a wrongly signed reply, a plaintext reply in safe mode and non-XML", () => {
-    expect(readReply(state, "o_1", envelope(reply, "other-token")).problem).toBe("encrypted reply rejected: signature_mismatch");
+    expect(readReply(state, "o_1", envelope(reply, "other-token")).problem).toBe(
+      "encrypted reply rejected: signature_mismatch",
+    );
     expect(readReply(state, "o_1", reply).problem).toBe("plaintext reply in safe mode");
     expect(readReply(state, "o_1", "<html>oops</html>").problem).toBe("reply is not XML");
   });

@@ -19,7 +19,12 @@ export class PhoneError extends Error {
 }
 
 export type TAttempt = { attempt: number; status?: number; error?: string; durationMs: number };
-export type TCallbackOutcome = { msgId: string | null; createTime: number; attempts: TAttempt[]; reply: TRecordedReply | null };
+export type TCallbackOutcome = {
+  msgId: string | null;
+  createTime: number;
+  attempts: TAttempt[];
+  reply: TRecordedReply | null;
+};
 export type TPhoneOptions = { timeoutMs?: number; attempts?: number };
 
 function cryptoConfig(state: TWechatState) {
@@ -28,24 +33,38 @@ function cryptoConfig(state: TWechatState) {
 }
 
 /** The request WeChat would send for one attempt: query string and body. */
-export function buildCallbackRequest(state: TWechatState, openid: string, plainXml: string): { query: URLSearchParams; body: string } {
+export function buildCallbackRequest(
+  state: TWechatState,
+  openid: string,
+  plainXml: string,
+): { query: URLSearchParams; body: string } {
   const a = state.account;
   const timestamp = String(state.now());
   const nonce = generateNonce();
-  const query = new URLSearchParams({ signature: computeUrlSignature(a.token, timestamp, nonce), timestamp, nonce, openid });
+  const query = new URLSearchParams({
+    signature: computeUrlSignature(a.token, timestamp, nonce),
+    timestamp,
+    nonce,
+    openid,
+  });
   if (a.mode === "plain") return { query, body: plainXml };
   const sealed = sealMessage(cryptoConfig(state), plainXml, timestamp, nonce);
   query.set("encrypt_type", "aes");
   query.set("msg_signature", sealed.msgSignature);
   const encryptField = `<Encrypt><![CDATA[${sealed.encrypt}]]></Encrypt>`;
-  const body = a.mode === "safe"
-    ? `<xml><ToUserName><![CDATA[${a.originalId}]]></ToUserName>${encryptField}</xml>`
-    : plainXml.replace(/<\/xml>$/, `${encryptField}</xml>`);
+  const body =
+    a.mode === "safe"
+      ? `<xml><ToUserName><![CDATA[${a.originalId}]]></ToUserName>${encryptField}</xml>`
+      : plainXml.replace(/<\/xml>$/, `${encryptField}</xml>`);
   return { query, body };
 }
 
 /** Reads a passive reply as WeChat would: empty/"success" means none; safe mode demands encryption. */
-export function readReply(state: TWechatState, openid: string, text: string): Pick<TRecordedReply, "message" | "problem" | "encrypted"> {
+export function readReply(
+  state: TWechatState,
+  openid: string,
+  text: string,
+): Pick<TRecordedReply, "message" | "problem" | "encrypted"> {
   const trimmed = text.trim();
   if (trimmed === "" || trimmed === "success") return { message: null, problem: null, encrypted: false };
   const outer = parseWechatXml(trimmed);
@@ -70,10 +89,13 @@ export function readReply(state: TWechatState, openid: string, text: string): Pi
   } else if (state.account.mode === "safe") {
     return { message: fields, problem: "plaintext reply in safe mode", encrypted };
   }
-  if (fields.ToUserName !== openid) return { message: fields, problem: "ToUserName is not the follower", encrypted };
-  if (fields.FromUserName !== state.account.originalId) return { message: fields, problem: "FromUserName is not the account", encrypted };
+  if (fields.ToUserName !== openid)
+    return { message: fields, problem: "ToUserName is not the follower", encrypted };
+  if (fields.FromUserName !== state.account.originalId)
+    return { message: fields, problem: "FromUserName is not the account", encrypted };
   if (!fields.MsgType) return { message: fields, problem: "MsgType missing", encrypted };
-  if (fields.MsgType === "text" && !fields.Content) return { message: fields, problem: "text reply without Content", encrypted };
+  if (fields.MsgType === "text" && !fields.Content)
+    return { message: fields, problem: "text reply without Content", encrypted };
   return { message: fields, problem: null, encrypted };
 }
 
@@ -103,16 +125,22 @@ async function deliver(
       });
       const text = await res.text();
       attempts.push({ attempt, status: res.status, durationMs: Date.now() - started });
-      const read = res.status === 200
-        ? readReply(state, openid, text)
-        : { message: null, problem: `callback answered HTTP ${res.status}`, encrypted: false };
+      const read =
+        res.status === 200
+          ? readReply(state, openid, text)
+          : { message: null, problem: `callback answered HTTP ${res.status}`, encrypted: false };
       const reply: TRecordedReply = { openid, trigger, msgId, receivedAt: state.now(), ...read };
       state.replies.push(reply);
       return { msgId, createTime, attempts, reply };
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      const timedOut =
+        error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      attempts.push({ attempt, error: timedOut ? "timeout" : (cause ?? String(error)), durationMs: Date.now() - started });
+      attempts.push({
+        attempt,
+        error: timedOut ? "timeout" : (cause ?? String(error)),
+        durationMs: Date.now() - started,
+      });
     }
   }
   return { msgId, createTime, attempts, reply: null };
@@ -129,13 +157,19 @@ function baseFields(state: TWechatState, openid: string, createTime: number, msg
 
 function interact(state: TWechatState, openid: string, requireSubscribed: boolean) {
   const follower = state.follower(openid);
-  if (requireSubscribed && !follower.subscribed) throw new PhoneError(`${openid} does not follow the account`);
+  if (requireSubscribed && !follower.subscribed)
+    throw new PhoneError(`${openid} does not follow the account`);
   follower.lastInteractionAt = state.now();
   return follower;
 }
 
 /** Follows the account, optionally by scanning a parametric QR code (ticket) or a bare scene. */
-export function follow(state: TWechatState, openid: string, via: { ticket?: string; scene?: string } = {}, options: TPhoneOptions = {}) {
+export function follow(
+  state: TWechatState,
+  openid: string,
+  via: { ticket?: string; scene?: string } = {},
+  options: TPhoneOptions = {},
+) {
   let scene = via.scene ?? null;
   let ticket = via.ticket ?? null;
   if (ticket) {
@@ -148,7 +182,12 @@ export function follow(state: TWechatState, openid: string, via: { ticket?: stri
   // An existing follower scanning a code gets SCAN (EventKey without the qrscene_ prefix), not subscribe.
   if (follower.subscribed && scene !== null) {
     interact(state, openid, true);
-    const fields: TXmlField[] = [...baseFields(state, openid, createTime, "event"), ["Event", "SCAN"], ["EventKey", scene], ["Ticket", ticket ?? ""]];
+    const fields: TXmlField[] = [
+      ...baseFields(state, openid, createTime, "event"),
+      ["Event", "SCAN"],
+      ["EventKey", scene],
+      ["Ticket", ticket ?? ""],
+    ];
     return deliver(state, openid, "SCAN", fields, null, createTime, options);
   }
   follower.subscribed = true;
@@ -169,14 +208,27 @@ export function unfollow(state: TWechatState, openid: string, options: TPhoneOpt
   if (!follower.subscribed) throw new PhoneError(`${openid} does not follow the account`);
   follower.subscribed = false;
   const createTime = state.now();
-  const fields: TXmlField[] = [...baseFields(state, openid, createTime, "event"), ["Event", "unsubscribe"], ["EventKey", ""]];
+  const fields: TXmlField[] = [
+    ...baseFields(state, openid, createTime, "event"),
+    ["Event", "unsubscribe"],
+    ["EventKey", ""],
+  ];
   return deliver(state, openid, "unsubscribe", fields, null, createTime, options);
 }
 
-export function clickMenu(state: TWechatState, openid: string, eventKey: string, options: TPhoneOptions = {}) {
+export function clickMenu(
+  state: TWechatState,
+  openid: string,
+  eventKey: string,
+  options: TPhoneOptions = {},
+) {
   interact(state, openid, true);
   const createTime = state.now();
-  const fields: TXmlField[] = [...baseFields(state, openid, createTime, "event"), ["Event", "CLICK"], ["EventKey", eventKey]];
+  const fields: TXmlField[] = [
+    ...baseFields(state, openid, createTime, "event"),
+    ["Event", "CLICK"],
+    ["EventKey", eventKey],
+  ];
   return deliver(state, openid, "CLICK", fields, null, createTime, options);
 }
 
@@ -184,12 +236,18 @@ export function sendText(state: TWechatState, openid: string, content: string, o
   interact(state, openid, true);
   const createTime = state.now();
   const msgId = generateMsgId();
-  const fields: TXmlField[] = [...baseFields(state, openid, createTime, "text"), ["Content", content], ["MsgId", msgId]];
+  const fields: TXmlField[] = [
+    ...baseFields(state, openid, createTime, "text"),
+    ["Content", content],
+    ["MsgId", msgId],
+  ];
   return deliver(state, openid, "text", fields, msgId, createTime, options);
 }
 
 /** The GET WeChat sends when the callback URL is saved: the server must echo `echostr`. */
-export async function verifyServer(state: TWechatState): Promise<{ ok: boolean; status?: number; error?: string }> {
+export async function verifyServer(
+  state: TWechatState,
+): Promise<{ ok: boolean; status?: number; error?: string }> {
   const timestamp = String(state.now());
   const nonce = generateNonce();
   const echostr = randomWechatString(19, "0123456789");

@@ -22,7 +22,12 @@ type TCreateBody = {
 export function createQrCode(state: TWechatState, body: TCreateBody | undefined): TQrCode {
   if (!body || typeof body !== "object") throw wechatError(44002);
   const action = body.action_name;
-  if (action !== "QR_SCENE" && action !== "QR_STR_SCENE" && action !== "QR_LIMIT_SCENE" && action !== "QR_LIMIT_STR_SCENE") {
+  if (
+    action !== "QR_SCENE" &&
+    action !== "QR_STR_SCENE" &&
+    action !== "QR_LIMIT_SCENE" &&
+    action !== "QR_LIMIT_STR_SCENE"
+  ) {
     throw wechatError(40052);
   }
   const scene = body.action_info?.scene;
@@ -40,11 +45,18 @@ export function createQrCode(state: TWechatState, body: TCreateBody | undefined)
   const permanent = action.startsWith("QR_LIMIT");
   let expiresAt: number | null = null;
   if (!permanent) {
-    const requested = typeof body.expire_seconds === "number" ? Math.floor(body.expire_seconds) : DEFAULT_EXPIRE_SECONDS;
+    const requested =
+      typeof body.expire_seconds === "number" ? Math.floor(body.expire_seconds) : DEFAULT_EXPIRE_SECONDS;
     expiresAt = state.now() + Math.min(Math.max(requested, 60), MAX_EXPIRE_SECONDS);
   }
   const ticket = `gQ${randomWechatString(94)}`;
-  const qr: TQrCode = { ticket, actionName: action, scene: sceneValue, url: `http://weixin.qq.com/q/${randomWechatString(22)}`, expiresAt };
+  const qr: TQrCode = {
+    ticket,
+    actionName: action,
+    scene: sceneValue,
+    url: `http://weixin.qq.com/q/${randomWechatString(22)}`,
+    expiresAt,
+  };
   state.qrcodes.set(ticket, qr);
   return qr;
 }

@@ -97,7 +97,14 @@ export function createWechatState(account: TWechatAccount, baseNow: () => number
     follower(openid: string): TFollower {
       let f = state.followers.get(openid);
       if (!f) {
-        f = { openid, unionid: null, subscribed: false, subscribedAt: null, lastInteractionAt: null, scene: null };
+        f = {
+          openid,
+          unionid: null,
+          subscribed: false,
+          subscribedAt: null,
+          lastInteractionAt: null,
+          scene: null,
+        };
         state.followers.set(openid, f);
       }
       return f;

@@ -24,7 +24,8 @@ function errcodeOf(fn: () => unknown): number | undefined {
   return undefined;
 }
 
-const withToken = (token?: string) => ({ query: new URLSearchParams(token ? { access_token: token } : {}) }) as TStandInRequest;
+const withToken = (token?: string) =>
+  ({ query: new URLSearchParams(token ? { access_token: token } : {}) }) as TStandInRequest;
 
 describe("access tokens", () => {
   it("checks credentials with WeChat's errcodes", () => {

@@ -17,7 +17,11 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** 40013 unknown AppID, 40125 wrong secret, 41002/41004 when missing. */
-export function checkAppCredentials(state: TWechatState, appid: string | undefined, secret: string | undefined): void {
+export function checkAppCredentials(
+  state: TWechatState,
+  appid: string | undefined,
+  secret: string | undefined,
+): void {
   if (!appid) throw wechatError(41002);
   if (appid !== state.account.appId) throw wechatError(40013);
   if (!secret) throw wechatError(41004);
@@ -27,11 +31,17 @@ export function checkAppCredentials(state: TWechatState, appid: string | undefin
 export function issueToken(state: TWechatState, kind: TIssuedToken["kind"]): TIssuedToken {
   const now = state.now();
   for (const t of state.tokens) {
-    if (t.kind === kind && t.retiresAt === null) t.retiresAt = Math.min(t.expiresAt, now + TOKEN_GRACE_SECONDS);
+    if (t.kind === kind && t.retiresAt === null)
+      t.retiresAt = Math.min(t.expiresAt, now + TOKEN_GRACE_SECONDS);
   }
   // Drop tokens nobody can use any more so the list stays short.
   state.tokens = state.tokens.filter((t) => now < t.expiresAt && (t.retiresAt === null || now < t.retiresAt));
-  const issued: TIssuedToken = { token: randomWechatString(136), kind, expiresAt: now + TOKEN_TTL_SECONDS, retiresAt: null };
+  const issued: TIssuedToken = {
+    token: randomWechatString(136),
+    kind,
+    expiresAt: now + TOKEN_TTL_SECONDS,
+    retiresAt: null,
+  };
   state.tokens.push(issued);
   return issued;
 }
@@ -63,12 +73,19 @@ export function createTokenRoutes(state: TWechatState): TRoute[] {
       method: "POST",
       path: "/cgi-bin/stable_token",
       handler: (req) => {
-        const body = req.json<{ grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean }>();
+        const body = req.json<{
+          grant_type?: string;
+          appid?: string;
+          secret?: string;
+          force_refresh?: boolean;
+        }>();
         if (!body || typeof body !== "object") throw wechatError(44002);
         if (body.grant_type !== "client_credential") throw wechatError(40002);
         checkAppCredentials(state, body.appid, body.secret);
         const now = state.now();
-        const current = state.tokens.find((t) => t.kind === "stable" && t.retiresAt === null && now < t.expiresAt);
+        const current = state.tokens.find(
+          (t) => t.kind === "stable" && t.retiresAt === null && now < t.expiresAt,
+        );
         // Without force_refresh the same stable token comes back until it expires.
         const t = current && body.force_refresh !== true ? current : issueToken(state, "stable");
         return jsonResponse(200, { access_token: t.token, expires_in: t.expiresAt - now });

@@ -3,7 +3,13 @@ import { parseWechatXml, renderWechatXml } from "./xml";
 
 describe("WeChat XML", () => {
   it("renders strings in CDATA and numbers bare, as WeChat's callbacks", () => {
-    expect(renderWechatXml([["ToUserName", "gh_1"], ["CreateTime", 1348831860], ["Content", "你好 <b>"]])).toBe(
+    expect(
+      renderWechatXml([
+        ["ToUserName", "gh_1"],
+        ["CreateTime", 1348831860],
+        ["Content", "你好 <b>"],
+      ]),
+    ).toBe(
       "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><CreateTime>1348831860</CreateTime><Content><![CDATA[你好 <b>]]></Content></xml>",
     );
   });

@@ -12,11 +12,18 @@ function cdata(text: string): string {
 }
 
 export function renderWechatXml(fields: readonly TXmlField[]): string {
-  const body = fields.map(([name, value]) => `<${name}>${typeof value === "number" ? String(value) : cdata(value)}</${name}>`).join("");
+  const body = fields
+    .map(([name, value]) => `<${name}>${typeof value === "number" ? String(value) : cdata(value)}</${name}>`)
+    .join("");
   return `<xml>${body}</xml>`;
 }
 
-const parser = new XMLParser({ parseTagValue: false, trimValues: false, ignoreAttributes: true, processEntities: true });
+const parser = new XMLParser({
+  parseTagValue: false,
+  trimValues: false,
+  ignoreAttributes: true,
+  processEntities: true,
+});
 
 /** Top-level fields of `<xml>`; nested elements (image/news replies) come back as JSON text. */
 export function parseWechatXml(xml: string): Record<string, string> | null {

@@ -2,7 +2,17 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 /** What the Next build is made from; a change to any of these makes the build stale. */
-const SOURCES = ["app", "components", "features", "lib", "inngest", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "features",
+  "lib",
+  "inngest",
+  "proxy.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "package-lock.json",
+];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
 
 function newestMtime(p: string): number {

@@ -26,14 +26,25 @@ const DEMO = {
 
 export const RUNNER_PORT = 8288;
 
-async function startOrReuseRunner(databaseUrl: string, appUrl: string, log: (l: string) => void): Promise<TRunner | null> {
+async function startOrReuseRunner(
+  databaseUrl: string,
+  appUrl: string,
+  log: (l: string) => void,
+): Promise<TRunner | null> {
   try {
-    const runner = await startRunner({ databaseUrl, port: RUNNER_PORT, appUrls: [`${appUrl}/api/inngest`], logLevel: "warn" });
+    const runner = await startRunner({
+      databaseUrl,
+      port: RUNNER_PORT,
+      appUrls: [`${appUrl}/api/inngest`],
+      logLevel: "warn",
+    });
     log(`Local Inngest runner on ${runner.url}`);
     return runner;
   } catch (error) {
     if (!(error instanceof PortInUseError)) throw error;
-    log(`Port ${RUNNER_PORT} is in use — an Inngest dev server or runner is already running there; using it.`);
+    log(
+      `Port ${RUNNER_PORT} is in use — an Inngest dev server or runner is already running there; using it.`,
+    );
     return null;
   }
 }
@@ -87,8 +98,15 @@ export async function startDemoServices(opts: {
       await runner?.ready;
       // Traffic starts once the console answers, so WeChat's first callbacks do not meet a cold server.
       if (opts.traffic) {
-        traffic = startTraffic({ sandboxes, log: opts.log, stripeKey: DEMO.stripeKey, hubspotToken: DEMO.hubspotToken });
-        opts.log("Demo traffic: simulated follows, forms, applications and purchases (--no-traffic to turn off).");
+        traffic = startTraffic({
+          sandboxes,
+          log: opts.log,
+          stripeKey: DEMO.stripeKey,
+          hubspotToken: DEMO.hubspotToken,
+        });
+        opts.log(
+          "Demo traffic: simulated follows, forms, applications and purchases (--no-traffic to turn off).",
+        );
       }
     },
     stop: async () => {

@@ -73,7 +73,11 @@ export async function startEmbeddedPostgres(opts: {
  * Creates `name` on the server behind `serverUrl` (any database URL on that server) when it does
  * not exist yet; with `fresh`, drops it first. Returns the new database's URL.
  */
-export async function ensureDatabase(serverUrl: string, name: string, opts: { fresh?: boolean } = {}): Promise<string> {
+export async function ensureDatabase(
+  serverUrl: string,
+  name: string,
+  opts: { fresh?: boolean } = {},
+): Promise<string> {
   const quoted = `"${name.replaceAll('"', '""')}"`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();

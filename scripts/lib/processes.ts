@@ -7,17 +7,29 @@ export function nextBin(root: string): string {
 }
 
 /** Runs a command to completion, inheriting stdio; rejects with its exit code. */
-export function runToEnd(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+export function runToEnd(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: "inherit" });
     child.on("error", reject);
     child.on("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? cmd)} ${args[1] ?? ""} exited with ${code ?? signal}`)),
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`${path.basename(args[0] ?? cmd)} ${args[1] ?? ""} exited with ${code ?? signal}`),
+          ),
     );
   });
 }
 
-export function startChild(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
+export function startChild(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+): ChildProcess {
   return spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: "inherit" });
 }
 

@@ -8,7 +8,12 @@ import type { Role } from "@/lib/auth/roles";
 
 export const DEMO_USERS: { email: string; name: string; role: Role; password: string }[] = [
   { email: "admin@demo.revbridge.dev", name: "Ada Admin", role: "ADMIN", password: "demo-admin-pass" },
-  { email: "operator@demo.revbridge.dev", name: "Oscar Operator", role: "OPERATOR", password: "demo-operator-pass" },
+  {
+    email: "operator@demo.revbridge.dev",
+    name: "Oscar Operator",
+    role: "OPERATOR",
+    password: "demo-operator-pass",
+  },
   { email: "viewer@demo.revbridge.dev", name: "Vera Viewer", role: "VIEWER", password: "demo-viewer-pass" },
 ];
 

@@ -23,7 +23,15 @@ async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-const args = ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--exit-code"];
+const args = [
+  "migrate",
+  "diff",
+  "--from-migrations",
+  "prisma/migrations",
+  "--to-schema",
+  "prisma/schema.prisma",
+  "--exit-code",
+];
 const result = await withServer((url) => runPrisma(args, { env: { DATABASE_URL: url } }));
 if (result.exitCode === 0) {
   process.stdout.write("Migrations match prisma/schema.prisma.\n");
@@ -32,6 +40,8 @@ if (result.exitCode === 0) {
     `prisma/schema.prisma has changes no migration contains. Create one: npm run prisma -- migrate dev --name <what-changed>\n${result.stdout}`,
   );
 } else {
-  process.stderr.write(`The drift check could not run (exit ${result.exitCode}):\n${result.stderr}${result.stdout}`);
+  process.stderr.write(
+    `The drift check could not run (exit ${result.exitCode}):\n${result.stderr}${result.stdout}`,
+  );
 }
 process.exit(result.exitCode === 0 ? 0 : 1);

@@ -75,9 +75,15 @@ describe("offline mode decision", () => {
   it("keeps the stock engine when no binary is on disk but the download host answers", async () => {
     const root = projectWithEngineFiles();
     const env = parseEnv(ZPrismaCliEnv, {});
-    await expect(resolveOfflineMode(env, root, () => Promise.resolve(true))).resolves.toMatchObject({ offline: false });
-    await expect(resolveOfflineMode(env, root, () => Promise.resolve(false))).resolves.toMatchObject({ offline: true });
+    await expect(resolveOfflineMode(env, root, () => Promise.resolve(true))).resolves.toMatchObject({
+      offline: false,
+    });
+    await expect(resolveOfflineMode(env, root, () => Promise.resolve(false))).resolves.toMatchObject({
+      offline: true,
+    });
     const forced = parseEnv(ZPrismaCliEnv, { PRISMA_OFFLINE: "1" });
-    await expect(resolveOfflineMode(forced, root, () => Promise.resolve(true))).resolves.toMatchObject({ offline: true });
+    await expect(resolveOfflineMode(forced, root, () => Promise.resolve(true))).resolves.toMatchObject({
+      offline: true,
+    });
   });
 });

@@ -12,11 +12,18 @@ const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
 export default async function SettingsPage() {
   const staff = await requirePageStaff("/settings");
-  const [limits, people, audit] = await Promise.all([listRateLimits(), listStaff(), listAudit({ limit: 50 })]);
+  const [limits, people, audit] = await Promise.all([
+    listRateLimits(),
+    listStaff(),
+    listAudit({ limit: 50 }),
+  ]);
   const isAdmin = staff.role === "ADMIN";
   return (
     <>
-      <PageHeader title="Settings" description="Rate limits per provider account, staff roles and the audit log." />
+      <PageHeader
+        title="Settings"
+        description="Rate limits per provider account, staff roles and the audit log."
+      />
       <div className="grid gap-4">
         <Card title="Rate limits">
           <p className="mb-3 text-xs text-slate-500">
@@ -27,7 +34,13 @@ export default async function SettingsPage() {
             headers={["Provider", "Bucket", "Requests / s", "Burst", "Updated"]}
             rows={limits.map((l) => ({
               key: `${l.provider}:${l.bucket}`,
-              cells: [l.provider, l.bucket, l.ratePerSecond, l.burst, l.updatedAt ? minute(l.updatedAt) : "built-in default"],
+              cells: [
+                l.provider,
+                l.bucket,
+                l.ratePerSecond,
+                l.burst,
+                l.updatedAt ? minute(l.updatedAt) : "built-in default",
+              ],
             }))}
           />
         </Card>
@@ -40,7 +53,13 @@ export default async function SettingsPage() {
               cells: [
                 p.email,
                 p.name ?? "—",
-                <RoleSelect key="role" userId={p.id} email={p.email} role={p.role} canEdit={isAdmin && p.id !== staff.id} />,
+                <RoleSelect
+                  key="role"
+                  userId={p.id}
+                  email={p.email}
+                  role={p.role}
+                  canEdit={isAdmin && p.id !== staff.id}
+                />,
                 p.lastLoginAt ? minute(p.lastLoginAt) : "never",
               ],
             }))}

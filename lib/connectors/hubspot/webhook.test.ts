@@ -4,11 +4,19 @@ import { hubspotDedupeKey, hubspotSignedUri, verifyHubspotSignature } from "./we
 
 const secret = "hubspot-app-secret";
 const url = "https://revbridge.example/api/webhooks/hubspot";
-const body = JSON.stringify([{ eventId: 1, subscriptionType: "contact.creation", objectId: 42, occurredAt: 1 }]);
+const body = JSON.stringify([
+  { eventId: 1, subscriptionType: "contact.creation", objectId: 42, occurredAt: 1 },
+]);
 const now = 1_800_000_000_000;
 
 function sign(uri = url, ts = now, payload = body): string {
-  return Signature.getSignature("POST", "v3", { clientSecret: secret, requestBody: payload, url: uri, timestamp: ts, signature: "" });
+  return Signature.getSignature("POST", "v3", {
+    clientSecret: secret,
+    requestBody: payload,
+    url: uri,
+    timestamp: ts,
+    signature: "",
+  });
 }
 
 const verify = (over: Partial<Parameters<typeof verifyHubspotSignature>[0]> = {}) =>
@@ -29,7 +37,14 @@ describe("HubSpot v3 webhook signature", () => {
     // Cross-check with the SDK's own validator (it uses the wall clock, so sign for now).
     const ts = Date.now();
     expect(
-      Signature.isValid({ signatureVersion: "v3", clientSecret: secret, requestBody: body, url, timestamp: ts, signature: sign(url, ts) }),
+      Signature.isValid({
+        signatureVersion: "v3",
+        clientSecret: secret,
+        requestBody: body,
+        url,
+        timestamp: ts,
+        signature: sign(url, ts),
+      }),
     ).toBe(true);
   });
 
@@ -55,8 +70,13 @@ describe("HubSpot v3 webhook signature", () => {
   });
 
   it("builds the composite dedupe key (eventId alone is not unique)", () => {
-    expect(hubspotDedupeKey({ eventId: 7, subscriptionType: "contact.propertyChange", objectId: 9, occurredAt: 5 })).toBe(
-      "7:contact.propertyChange:9:5",
-    );
+    expect(
+      hubspotDedupeKey({
+        eventId: 7,
+        subscriptionType: "contact.propertyChange",
+        objectId: 9,
+        occurredAt: 5,
+      }),
+    ).toBe("7:contact.propertyChange:9:5");
   });
 });

@@ -36,8 +36,18 @@ export const ZHubspotWebhookBatch = z.array(ZHubspotWebhookEvent).min(1).max(100
 
 // HubSpot signs the URI with these percent-escapes decoded (developer docs, "Validate requests v3").
 const DECODE: [string, string][] = [
-  ["%3A", ":"], ["%2F", "/"], ["%3F", "?"], ["%40", "@"], ["%21", "!"], ["%24", "$"],
-  ["%27", "'"], ["%28", "("], ["%29", ")"], ["%2A", "*"], ["%2C", ","], ["%3B", ";"],
+  ["%3A", ":"],
+  ["%2F", "/"],
+  ["%3F", "?"],
+  ["%40", "@"],
+  ["%21", "!"],
+  ["%24", "$"],
+  ["%27", "'"],
+  ["%28", "("],
+  ["%29", ")"],
+  ["%2A", "*"],
+  ["%2C", ","],
+  ["%3B", ";"],
 ];
 
 export function hubspotSignedUri(url: string): string {
@@ -65,12 +75,18 @@ export function verifyHubspotSignature(input: {
   now?: number;
 }): void {
   if (!input.signature || !input.timestamp) {
-    throw new AppError("bad_request", "Missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp header.");
+    throw new AppError(
+      "bad_request",
+      "Missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp header.",
+    );
   }
   const ts = Number(input.timestamp);
   const now = input.now ?? Date.now();
   if (!Number.isInteger(ts) || Math.abs(now - ts) > HUBSPOT_SIGNATURE_MAX_AGE_MS) {
-    throw new AppError("bad_request", "HubSpot webhook refused: the timestamp is outside the 5-minute window.");
+    throw new AppError(
+      "bad_request",
+      "HubSpot webhook refused: the timestamp is outside the 5-minute window.",
+    );
   }
   const valid = input.urls.some((url) =>
     equalConstantTime(

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { verifyStripeWebhook } from "./webhook";
 
 const secret = "whsec_test_secret";
-const payload = JSON.stringify({ id: "evt_1", object: "event", type: "customer.created", data: { object: { id: "cus_1" } } });
+const payload = JSON.stringify({
+  id: "evt_1",
+  object: "event",
+  type: "customer.created",
+  data: { object: { id: "cus_1" } },
+});
 const bytes = new TextEncoder().encode(payload);
 const now = 1_800_000_000;
 
@@ -17,10 +22,17 @@ describe("Stripe webhook signature", () => {
 
   it("refuses a missing header, a tampered body and another secret", () => {
     expect(() => verifyStripeWebhook(bytes, null, secret, now * 1000)).toThrow(/Missing Stripe-Signature/);
-    expect(() => verifyStripeWebhook(new TextEncoder().encode(payload.replace("cus_1", "cus_2")), header(), secret, now * 1000)).toThrow(
+    expect(() =>
+      verifyStripeWebhook(
+        new TextEncoder().encode(payload.replace("cus_1", "cus_2")),
+        header(),
+        secret,
+        now * 1000,
+      ),
+    ).toThrow(/refused/);
+    expect(() => verifyStripeWebhook(bytes, header(now, payload, "whsec_other"), secret, now * 1000)).toThrow(
       /refused/,
     );
-    expect(() => verifyStripeWebhook(bytes, header(now, payload, "whsec_other"), secret, now * 1000)).toThrow(/refused/);
   });
 
   it("refuses a replay older than the 300 s tolerance", () => {

@@ -36,7 +36,8 @@ export function verifyStripeWebhook(
       nowMs,
     );
   } catch (error) {
-    const reason = error instanceof Stripe.errors.StripeSignatureVerificationError ? error.message : "malformed event";
+    const reason =
+      error instanceof Stripe.errors.StripeSignatureVerificationError ? error.message : "malformed event";
     throw new AppError("bad_request", `Stripe webhook refused: ${reason.split(".")[0]}.`);
   }
 }

@@ -99,68 +99,102 @@ describe("WeChat message crypto", () => {
   });
 
   it("rejects a ciphertext addressed to another AppID", () => {
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: "wx0000000000000000", encrypted: PY.encrypt }))).toBe(
-      "appid_mismatch",
-    );
+    expect(
+      codeOf(() =>
+        decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: "wx0000000000000000", encrypted: PY.encrypt }),
+      ),
+    ).toBe("appid_mismatch");
   });
 
   it("rejects a tampered ciphertext", () => {
     const bytes = Buffer.from(PY.encrypt, "base64");
     // Flipping a bit in the last block garbles the whole last plaintext block: padding and AppID.
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
-    const code = codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: bytes.toString("base64") }));
+    const code = codeOf(() =>
+      decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: bytes.toString("base64") }),
+    );
     expect(["illegal_buffer", "appid_mismatch"]).toContain(code);
     // Flipping a bit in the second-to-last block flips the same bit of the AppID's last byte.
     const flipped = Buffer.from(PY.encrypt, "base64");
     const appIdLastByte = flipped.length - 16 - 2 - 1; // 2 pad bytes in this sample, then the IV-block offset
     flipped[appIdLastByte] = flipped[appIdLastByte]! ^ 0x01;
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: flipped.toString("base64") }))).toBe(
-      "appid_mismatch",
-    );
+    expect(
+      codeOf(() =>
+        decryptMessage({
+          encodingAesKey: SAMPLE_KEY,
+          appId: PY.appId,
+          encrypted: flipped.toString("base64"),
+        }),
+      ),
+    ).toBe("appid_mismatch");
     // A ciphertext cut mid-block cannot even be decrypted.
     const truncated = bytes.subarray(0, bytes.length - 8).toString("base64");
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: truncated }))).toBe("decrypt_failed");
+    expect(
+      codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: truncated })),
+    ).toBe("decrypt_failed");
   });
 
   it("rejects a tampered payload through its msg_signature before decrypting", () => {
     const config = { token: PY.token, encodingAesKey: SAMPLE_KEY, appId: PY.appId };
     const tampered = `A${PY.encrypt.slice(1)}`;
     expect(
-      codeOf(() => openSealedMessage(config, { encrypt: tampered, msgSignature: PY.msgSignature, timestamp: PY.timestamp, nonce: PY.nonce })),
+      codeOf(() =>
+        openSealedMessage(config, {
+          encrypt: tampered,
+          msgSignature: PY.msgSignature,
+          timestamp: PY.timestamp,
+          nonce: PY.nonce,
+        }),
+      ),
     ).toBe("signature_mismatch");
   });
 
   it("rejects bad PKCS#7 padding", () => {
     const body = Buffer.from("hello");
-    const plain = Buffer.concat([Buffer.alloc(16, 1), Buffer.from([0, 0, 0, body.length]), body, Buffer.from(PY.appId)]);
+    const plain = Buffer.concat([
+      Buffer.alloc(16, 1),
+      Buffer.from([0, 0, 0, body.length]),
+      body,
+      Buffer.from(PY.appId),
+    ]);
     const padTo = 32 - (plain.length % 32);
     const zeroPad = Buffer.concat([plain, Buffer.alloc(padTo, 0)]);
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(zeroPad) }))).toBe(
-      "illegal_buffer",
-    );
+    expect(
+      codeOf(() =>
+        decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(zeroPad) }),
+      ),
+    ).toBe("illegal_buffer");
     const mixedPad = Buffer.concat([plain, Buffer.alloc(padTo - 1, padTo), Buffer.from([padTo - 1 || 1])]);
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(mixedPad) }))).toBe(
-      "illegal_buffer",
-    );
+    expect(
+      codeOf(() =>
+        decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(mixedPad) }),
+      ),
+    ).toBe("illegal_buffer");
     const tooLong = Buffer.alloc(64, 33);
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(tooLong) }))).toBe(
-      "illegal_buffer",
-    );
+    expect(
+      codeOf(() =>
+        decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(tooLong) }),
+      ),
+    ).toBe("illegal_buffer");
   });
 
   it("rejects a length field that runs past the plaintext", () => {
     const plain = Buffer.concat([Buffer.alloc(16, 1), Buffer.from([0, 0, 1, 0]), Buffer.from("short")]);
     const padTo = 32 - (plain.length % 32);
     const padded = Buffer.concat([plain, Buffer.alloc(padTo, padTo)]);
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(padded) }))).toBe(
-      "illegal_buffer",
-    );
+    expect(
+      codeOf(() =>
+        decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: encryptRaw(padded) }),
+      ),
+    ).toBe("illegal_buffer");
   });
 
   it("rejects malformed EncodingAESKeys and non-base64 ciphertext", () => {
     expect(codeOf(() => decodeEncodingAesKey("short"))).toBe("illegal_aes_key");
     expect(codeOf(() => decodeEncodingAesKey(`${SAMPLE_KEY.slice(0, 42)}+`))).toBe("illegal_aes_key");
-    expect(codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: "not base64!" }))).toBe("decrypt_failed");
+    expect(
+      codeOf(() => decryptMessage({ encodingAesKey: SAMPLE_KEY, appId: PY.appId, encrypted: "not base64!" })),
+    ).toBe("decrypt_failed");
   });
 
   it("seals a reply that opens with the same configuration", () => {

@@ -16,11 +16,7 @@ const RANDOM_PREFIX = 16;
 const LENGTH_FIELD = 4;
 
 export type TWechatCryptoErrorCode =
-  | "illegal_aes_key"
-  | "signature_mismatch"
-  | "decrypt_failed"
-  | "illegal_buffer"
-  | "appid_mismatch";
+  "illegal_aes_key" | "signature_mismatch" | "decrypt_failed" | "illegal_buffer" | "appid_mismatch";
 
 /** One error type with a code, so a route can map each failure to a log line without parsing messages. */
 export class WechatCryptoError extends Error {
@@ -39,7 +35,8 @@ export function decodeEncodingAesKey(encodingAesKey: string): Buffer {
     throw new WechatCryptoError("illegal_aes_key", "EncodingAESKey must be 43 characters of [A-Za-z0-9]");
   }
   const key = Buffer.from(`${encodingAesKey}=`, "base64");
-  if (key.length !== 32) throw new WechatCryptoError("illegal_aes_key", "EncodingAESKey does not decode to 32 bytes");
+  if (key.length !== 32)
+    throw new WechatCryptoError("illegal_aes_key", "EncodingAESKey does not decode to 32 bytes");
   return key;
 }
 
@@ -129,8 +126,18 @@ export function sealMessage(
   nonce: string,
   randomPrefix?: Buffer,
 ): TSealedMessage {
-  const encrypt = encryptMessage({ encodingAesKey: config.encodingAesKey, appId: config.appId, message, randomPrefix });
-  return { encrypt, msgSignature: computeMsgSignature(config.token, timestamp, nonce, encrypt), timestamp, nonce };
+  const encrypt = encryptMessage({
+    encodingAesKey: config.encodingAesKey,
+    appId: config.appId,
+    message,
+    randomPrefix,
+  });
+  return {
+    encrypt,
+    msgSignature: computeMsgSignature(config.token, timestamp, nonce, encrypt),
+    timestamp,
+    nonce,
+  };
 }
 
 /** Verifies `msg_signature` first (cheap, rejects forgeries before any AES work), then decrypts. */
@@ -143,5 +150,9 @@ export function openSealedMessage(config: TWechatCryptoConfig, sealed: TSealedMe
     msgSignature: sealed.msgSignature,
   });
   if (!valid) throw new WechatCryptoError("signature_mismatch", "msg_signature does not match");
-  return decryptMessage({ encodingAesKey: config.encodingAesKey, appId: config.appId, encrypted: sealed.encrypt });
+  return decryptMessage({
+    encodingAesKey: config.encodingAesKey,
+    appId: config.appId,
+    encrypted: sealed.encrypt,
+  });
 }

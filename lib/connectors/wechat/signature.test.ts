@@ -19,16 +19,27 @@ const SAMPLE = {
 
 describe("WeChat signatures", () => {
   it("computes the published msg_signature", () => {
-    expect(computeMsgSignature(SAMPLE.token, SAMPLE.timestamp, SAMPLE.nonce, SAMPLE.encrypt)).toBe(SAMPLE.msgSignature);
+    expect(computeMsgSignature(SAMPLE.token, SAMPLE.timestamp, SAMPLE.nonce, SAMPLE.encrypt)).toBe(
+      SAMPLE.msgSignature,
+    );
     expect(verifyMsgSignature(SAMPLE)).toBe(true);
   });
 
   it("computes the URL signature as sha1 of the sorted three parameters", () => {
     // Sorted: ["1320562132", "1409735669", "spamtest"] → sha1("13205621321409735669spamtest").
-    expect(computeUrlSignature(SAMPLE.token, SAMPLE.timestamp, SAMPLE.nonce)).toBe("16120ec1b8dbb870f510d87ce6bc2463eae6ca1a");
-    expect(computeUrlSignature(SAMPLE.token, SAMPLE.nonce, SAMPLE.timestamp)).toBe("16120ec1b8dbb870f510d87ce6bc2463eae6ca1a");
+    expect(computeUrlSignature(SAMPLE.token, SAMPLE.timestamp, SAMPLE.nonce)).toBe(
+      "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a",
+    );
+    expect(computeUrlSignature(SAMPLE.token, SAMPLE.nonce, SAMPLE.timestamp)).toBe(
+      "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a",
+    );
     expect(
-      verifyUrlSignature({ token: SAMPLE.token, timestamp: SAMPLE.timestamp, nonce: SAMPLE.nonce, signature: "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a" }),
+      verifyUrlSignature({
+        token: SAMPLE.token,
+        timestamp: SAMPLE.timestamp,
+        nonce: SAMPLE.nonce,
+        signature: "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a",
+      }),
     ).toBe(true);
   });
 
@@ -37,7 +48,14 @@ describe("WeChat signatures", () => {
     expect(verifyMsgSignature({ ...SAMPLE, nonce: "1320562133" })).toBe(false);
     expect(verifyMsgSignature({ ...SAMPLE, encrypt: `${SAMPLE.encrypt}x` })).toBe(false);
     expect(verifyMsgSignature({ ...SAMPLE, msgSignature: SAMPLE.msgSignature.slice(1) })).toBe(false);
-    expect(verifyUrlSignature({ token: SAMPLE.token, timestamp: SAMPLE.timestamp, nonce: SAMPLE.nonce, signature: "" })).toBe(false);
+    expect(
+      verifyUrlSignature({
+        token: SAMPLE.token,
+        timestamp: SAMPLE.timestamp,
+        nonce: SAMPLE.nonce,
+        signature: "",
+      }),
+    ).toBe(false);
   });
 
   it("compares in constant time without throwing on different lengths", () => {

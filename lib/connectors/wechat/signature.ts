@@ -20,7 +20,12 @@ export function computeUrlSignature(token: string, timestamp: string, nonce: str
   return computeSortedSha1([token, timestamp, nonce]);
 }
 
-export function computeMsgSignature(token: string, timestamp: string, nonce: string, encrypt: string): string {
+export function computeMsgSignature(
+  token: string,
+  timestamp: string,
+  nonce: string,
+  encrypt: string,
+): string {
   return computeSortedSha1([token, timestamp, nonce, encrypt]);
 }
 
