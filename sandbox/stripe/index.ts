@@ -4,7 +4,8 @@
  */
 import { createStandIn, type TWebhookDeliverer, type TWebhookKnobsInput } from "@/sandbox/core";
 import { createCatalogRoutes } from "./catalog";
-import { completeCheckoutSession, createCheckoutRoutes, type TCompleteInput } from "./checkout";
+import { completeCheckoutSession, type TCompleteInput } from "./checkout";
+import { createCheckoutRoutes } from "./checkout-routes";
 import { createStripeControlRoutes } from "./control";
 import { createCustomerRoutes } from "./customers";
 import { createEventRoutes } from "./events";
@@ -16,7 +17,7 @@ import {
   type TStripeHttpSettings,
 } from "./http";
 import { createIdempotencyStore } from "./idempotency";
-import { createInvoiceRoutes } from "./invoices";
+import { createInvoiceRoutes } from "./invoice-routes";
 import { createPaymentRoutes } from "./payments";
 import { createStripeState, type TStripeObject, type TStripeState } from "./state";
 import { createStripeWebhooks } from "./webhooks";
