@@ -1,6 +1,6 @@
 import type { TRunnerContext, TEvent } from "./context";
 import { withTransaction } from "./db";
-import { finishRun } from "./runs";
+import { finishRun, loadRunMemo } from "./runs";
 
 /**
  * The read API the console and tests use, shaped like Inngest's REST API v1 where one exists
@@ -209,13 +209,12 @@ export async function listProblems(ctx: TRunnerContext, query: URLSearchParams):
   return { status: 200, body: { data: res.rows } };
 }
 
-/** `GET /v0/runs/:id/actions` — memoized step data, same shape as `steps` in a call request. */
+/**
+ * `GET /v0/runs/:id/actions` — memoized step data, same shape as `steps` in a call request, keyed in
+ * completion order: `use_api` calls carry an empty stack, so the SDK takes the order from these keys.
+ */
 export async function getRunActions(ctx: TRunnerContext, runId: string): Promise<TApiResponse> {
-  const res = await ctx.pool.query<{ step_id: string; output: unknown }>(
-    "SELECT step_id, output FROM steps WHERE run_id = $1 AND status IN ('completed', 'failed')",
-    [runId],
-  );
-  return { status: 200, body: Object.fromEntries(res.rows.map((r) => [r.step_id, r.output])) };
+  return { status: 200, body: (await loadRunMemo(ctx.pool, runId)).steps };
 }
 
 /** `GET /v0/runs/:id/batch` — the run's events. */

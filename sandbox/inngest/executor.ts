@@ -19,6 +19,7 @@ export interface TCallInput {
   maxAttempts: number;
   events: TEvent[];
   steps: Record<string, unknown>;
+  /** The ids of `steps` in completion order; must list every one of them (see loadRunMemo). */
   stack: string[];
   disableImmediateExecution: boolean;
   requestVersion: number | null;
@@ -94,7 +95,14 @@ function buildBody(input: TCallInput): string {
   const serialize = input.signingKey ? canonicalJson : (v: unknown) => JSON.stringify(v);
   const body = serialize(payload);
   if (Buffer.byteLength(body) <= input.maxBodyBytes) return body;
-  return serialize({ ...payload, events: [], steps: {}, ctx: { ...ctx, use_api: true } });
+  // The SDK fetches the steps later (GET /v0/runs/:id/actions), when more may have completed. With an
+  // empty stack it takes the order from the fetched keys, so stack and steps cannot disagree (runs.ts).
+  return serialize({
+    ...payload,
+    events: [],
+    steps: {},
+    ctx: { ...ctx, use_api: true, stack: { stack: [], current: 0 } },
+  });
 }
 
 function asError(value: unknown, fallback: string): { name: string; message: string; [k: string]: unknown } {

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { TAcceptedEvent, TEvent, TRunnerContext } from "./context";
-import { json } from "./db";
+import { json, type TQueryable } from "./db";
 import { evaluateKey } from "./expressions";
 import { resolveConcurrencyKeys } from "./flow-control/concurrency";
 import { takeGcraSlots, type TGcraRequest } from "./flow-control/gcra";
@@ -160,6 +160,32 @@ export async function createRuns(
       trigger: String(r.trigger),
     });
   return rows.map((r) => String(r.id));
+}
+
+/** A run's memoized steps (`{ data }` or `{ error }` by hashed id) and the order they completed in. */
+export interface TRunMemo {
+  stack: string[];
+  steps: Record<string, unknown>;
+}
+
+/**
+ * Reads the memo of a run in one statement, so the stack and the steps come from the same snapshot.
+ * The SDK resolves memoized steps strictly in stack order: a step present in `steps` but missing from
+ * the stack (e.g. a parallel step committed between two separate reads) is never resolved, and the call
+ * hangs until its timeout. Taking both from the stack by construction rules that out.
+ */
+export async function loadRunMemo(db: TQueryable, runId: string): Promise<TRunMemo> {
+  const res = await db.query<{ step_id: string; output: unknown }>(
+    `SELECT s.step_id, s.output FROM runs r
+       CROSS JOIN LATERAL unnest(r.stack) WITH ORDINALITY AS k(step_id, pos)
+       JOIN steps s ON s.run_id = r.id AND s.step_id = k.step_id AND s.status IN ('completed', 'failed')
+     WHERE r.id = $1 ORDER BY k.pos`,
+    [runId],
+  );
+  return {
+    stack: res.rows.map((r) => r.step_id),
+    steps: Object.fromEntries(res.rows.map((r) => [r.step_id, r.output])),
+  };
 }
 
 /**

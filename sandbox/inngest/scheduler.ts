@@ -6,7 +6,7 @@ import { ConcurrencyCounters } from "./flow-control/concurrency";
 import { describeError } from "./log";
 import { applyCallResult, type TCallContext } from "./outcome";
 import { reclaimLeases, releaseItem, type TQueueItem } from "./queue";
-import { finishRun } from "./runs";
+import { finishRun, loadRunMemo } from "./runs";
 import { handleTimer } from "./timers";
 
 /**
@@ -213,13 +213,11 @@ export class Scheduler {
       function_id: string;
       status: string;
       events: TEvent[];
-      stack: string[];
       disable_immediate: boolean;
       request_version: number | null;
-    }>(
-      "SELECT function_id, status, events, stack, disable_immediate, request_version FROM runs WHERE id = $1",
-      [item.run_id],
-    );
+    }>("SELECT function_id, status, events, disable_immediate, request_version FROM runs WHERE id = $1", [
+      item.run_id,
+    ]);
     const run = runRes.rows[0];
     if (!run || (run.status !== "queued" && run.status !== "running")) {
       await ctx.pool.query("DELETE FROM queue WHERE id = $1", [item.id]);
@@ -242,12 +240,7 @@ export class Scheduler {
         [item.run_id, new Date()],
       );
     }
-    const memo = await ctx.pool.query<{ step_id: string; output: Record<string, unknown> }>(
-      "SELECT step_id, output FROM steps WHERE run_id = $1 AND status IN ('completed', 'failed')",
-      [item.run_id],
-    );
-    const steps: Record<string, unknown> = {};
-    for (const row of memo.rows) steps[row.step_id] = row.output;
+    const { steps, stack } = await loadRunMemo(ctx.pool, item.run_id);
     const call: TCallContext = {
       item: { ...item, run_id: item.run_id, step_id: item.step_id },
       fn,
@@ -262,7 +255,7 @@ export class Scheduler {
       maxAttempts: fn.maxAttempts,
       events: run.events,
       steps,
-      stack: run.stack.filter((id) => id in steps),
+      stack,
       disableImmediateExecution: run.disable_immediate,
       requestVersion: run.request_version,
       signingKey: this.options.signingKey,
