@@ -1,5 +1,5 @@
 /**
- * `npm test`: every check, in order — lint, typecheck, schema/migration drift, unit, integration
+ * `npm test`: every check, in order — lint, formatting, typecheck, schema/migration drift, unit, integration
  * (DATABASE_URL's server, else an embedded PostgreSQL) and the Playwright e2e suite. Every step
  * runs even when an earlier one fails, so one run shows everything; the exit code is non-zero if any
  * failed. The last line counts the tests: `tests: N passed, N failed`.
@@ -41,6 +41,7 @@ function playwrightCounts(file: string): () => [number, number] {
 const npx = (...args: string[]) => ["npx", ...args];
 const steps: Step[] = [
   { name: "lint", cmd: npx("eslint", ".", "--max-warnings=0") },
+  { name: "format", cmd: npx("prettier", "--check", ".", "--log-level=warn") },
   { name: "typecheck", cmd: npx("tsc", "--noEmit") },
   { name: "migrations match schema", cmd: npx("tsx", "scripts/prisma/check-drift.ts") },
   {
