@@ -23,7 +23,7 @@ function Figure({ label, value, testId }: { label: string; value: string | numbe
 }
 
 function age(iso: string | null, now: string): string {
-  if (!iso) return "none waiting";
+  if (!iso) return "—";
   const s = Math.max(0, Math.round((Date.parse(now) - Date.parse(iso)) / 1000));
   return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
