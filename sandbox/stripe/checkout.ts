@@ -4,8 +4,8 @@
  * it creates the customer when needed, the payment intent and charge, the paid invoice when
  * `invoice_creation[enabled]`, and emits the events in Stripe's order.
  */
+import { insertCustomer } from "./customers";
 import { invalidState, resourceMissing } from "./errors";
-import { generateId, randomToken } from "./ids";
 import { confirmPaymentIntent, createPaymentIntent } from "./payments";
 import { createDraftInvoice, finalizeInvoice, markInvoicePaid } from "./invoices";
 import { asText, type TEventRequest, type TJson, type TStripeObject, type TStripeState } from "./state";
@@ -48,39 +48,7 @@ export function completeCheckoutSession(
     invoice_data: { [key: string]: TJson };
   };
   if (!customerId && (session.customer_creation === "always" || invoiceCreation.enabled)) {
-    const created = state.now();
-    const customer: TStripeObject = {
-      id: generateId("cus"),
-      object: "customer",
-      address: null,
-      balance: 0,
-      created,
-      currency: null,
-      default_source: null,
-      delinquent: false,
-      description: null,
-      discount: null,
-      email,
-      invoice_prefix: randomToken(8).toUpperCase(),
-      invoice_settings: {
-        custom_fields: null,
-        default_payment_method: null,
-        footer: null,
-        rendering_options: null,
-      },
-      livemode: false,
-      metadata: {},
-      name,
-      next_invoice_sequence: 1,
-      phone: null,
-      preferred_locales: [],
-      shipping: null,
-      tax_exempt: "none",
-      test_clock: null,
-    };
-    state.customers.insert(customer);
-    state.recordEvent("customer.created", customer, request);
-    customerId = customer.id;
+    customerId = insertCustomer(state, { email, name }, request).id;
   }
   const customer = customerId ? state.customers.get(customerId) : undefined;
   const piData = session.__payment_intent_data as

@@ -8,7 +8,7 @@ import { generateId, randomToken } from "./ids";
 import { diffPrevious, paginate, paginateSearch, readPageParams } from "./list";
 import { applyMetadata, assertEmail, matchesRange, type ParamReader } from "./params";
 import { matchesSearchQuery, parseSearchQuery } from "./search-query";
-import type { TJson, TStripeObject, TStripeState } from "./state";
+import type { TEventRequest, TJson, TStripeObject, TStripeState } from "./state";
 
 const SEARCH_FIELDS = ["created", "email", "metadata", "name", "phone"] as const;
 
@@ -76,6 +76,47 @@ function readCustomerFields(p: ParamReader): { [key: string]: TJson } {
   return fields;
 }
 
+/** A new customer as Stripe returns it, stored and announced with `customer.created`. */
+export function insertCustomer(
+  state: TStripeState,
+  fields: Record<string, TJson>,
+  request: TEventRequest,
+): TStripeObject {
+  const customer: TStripeObject = {
+    id: generateId("cus"),
+    object: "customer",
+    address: null,
+    balance: 0,
+    created: state.now(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email: null,
+    invoice_prefix: randomToken(8).toUpperCase(),
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
+    livemode: false,
+    metadata: {},
+    name: null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: "none",
+    test_clock: null,
+    ...fields,
+  };
+  state.customers.insert(customer);
+  state.recordEvent("customer.created", customer, request);
+  return customer;
+}
+
 export function createCustomerRoutes(state: TStripeState): TStripeRoute[] {
   function create(call: TStripeCall) {
     const p = call.params;
@@ -83,38 +124,7 @@ export function createCustomerRoutes(state: TStripeState): TStripeRoute[] {
     const metadata = applyMetadata({}, p.metadata());
     const expand = p.expand();
     p.done();
-    const customer: TStripeObject = {
-      id: generateId("cus"),
-      object: "customer",
-      address: null,
-      balance: 0,
-      created: state.now(),
-      currency: null,
-      default_source: null,
-      delinquent: false,
-      description: null,
-      discount: null,
-      email: null,
-      invoice_prefix: randomToken(8).toUpperCase(),
-      invoice_settings: {
-        custom_fields: null,
-        default_payment_method: null,
-        footer: null,
-        rendering_options: null,
-      },
-      livemode: false,
-      metadata,
-      name: null,
-      next_invoice_sequence: 1,
-      phone: null,
-      preferred_locales: [],
-      shipping: null,
-      tax_exempt: "none",
-      test_clock: null,
-      ...fields,
-    };
-    state.customers.insert(customer);
-    state.recordEvent("customer.created", customer, call.request);
+    const customer = insertCustomer(state, { metadata, ...fields }, call.request);
     return { body: expandObject(state, customer, expand) };
   }
 
