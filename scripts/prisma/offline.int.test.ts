@@ -59,6 +59,8 @@ beforeAll(async () => {
   cpSync(path.join(ROOT, "prisma", "schema.prisma"), scratchPath("prisma", "schema.prisma"));
   cpSync(path.join(ROOT, "prisma", "migrations"), scratchPath("prisma", "migrations"), { recursive: true });
   // A config with no imports: it is loaded from the temp folder, where `prisma/config` does not resolve.
+  // The `process.env` below is text written into that file for the Prisma CLI to read (as the project's
+  // own prisma.config.ts does, before the app's env module exists); this test reads nothing from it.
   writeFileSync(
     scratchPath("prisma.config.ts"),
     `export default { schema: "prisma/schema.prisma", migrations: { path: "prisma/migrations" }, datasource: { url: process.env.DATABASE_URL ?? "" } };\n`,
