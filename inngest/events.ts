@@ -20,3 +20,108 @@ export const webhookReceived = eventType("revbridge/webhook.received", {
 export function webhookEventIdFor(provider: z.infer<typeof ZProvider>, dedupeKey: string): string {
   return `webhook:${provider}:${dedupeKey}`;
 }
+
+/**
+ * A HubSpot contact changed (created, property changed, merged, deleted), as the sync dispatcher
+ * read it from a webhook. A hint, not the truth: subscribers re-read the contact when deciding.
+ * Emitted with id `hubspot-contact:<webhookEventId>` so re-sends are deduplicated.
+ */
+export const hubspotContactChanged = eventType("revbridge/hubspot.contact.changed", {
+  schema: z.object({
+    contactId: z.string().min(1),
+    /** HubSpot's occurredAt, epoch ms: the staleness guard compares it with the newest state applied. */
+    occurredAt: z.number().int(),
+    subscriptionType: z.string().min(1),
+    /** Property changes carried by the webhook (propertyChange events carry one). */
+    changes: z.array(z.object({ property: z.string(), value: z.string().nullable() })).optional(),
+    /** `INTEGRATION`, `CRM_UI`, `FORM`, `IMPORT`…; with sourceId, what echo suppression keys on. */
+    changeSource: z.string().optional(),
+    sourceId: z.string().optional(),
+    /** contact.merge: the ids merged away into contactId. */
+    mergedIds: z.array(z.string()).optional(),
+    webhookEventId: z.string().optional(),
+  }),
+});
+
+/** A Stripe object changed (customer, checkout session, invoice, payment intent), from a verified webhook. */
+export const stripeObjectChanged = eventType("revbridge/stripe.object.changed", {
+  schema: z.object({
+    stripeEventId: z.string().min(1),
+    /** Stripe event type, e.g. `customer.updated`, `invoice.paid`. */
+    type: z.string().min(1),
+    objectId: z.string().min(1),
+    /** Stripe's `created` of the event, epoch seconds. */
+    created: z.number().int(),
+    webhookEventId: z.string().optional(),
+  }),
+});
+
+// ── Sync engine (issue 6): manual resync and backfill, sent by the console (OPERATOR) ──
+
+/**
+ * Resync one record now, whatever the staleness guard says: `system` names where the record lives
+ * (`HUBSPOT` contact id or `STRIPE` customer id); the engine re-reads it and writes the other side.
+ */
+export const syncResyncRequested = eventType("revbridge/sync.resync.requested", {
+  schema: z.object({
+    system: z.enum(["HUBSPOT", "STRIPE"]),
+    objectId: z.string().min(1),
+    requestedById: z.string().optional(),
+  }),
+});
+
+/**
+ * Start (or resume) the initial sync / a filtered resync: `hubspot_to_stripe` pages through HubSpot
+ * contacts (optionally only these lifecycle stages), `stripe_to_hubspot` through every Stripe
+ * customer, `both` does both. Progress is kept in AppSetting `sync.backfill`.
+ */
+export const syncBackfillRequested = eventType("revbridge/sync.backfill.requested", {
+  schema: z.object({
+    direction: z.enum(["hubspot_to_stripe", "stripe_to_hubspot", "both"]),
+    lifecycleStages: z.array(z.string().min(1)).optional(),
+    /** Start over instead of resuming from the saved cursor. */
+    restart: z.boolean().optional(),
+    requestedById: z.string().optional(),
+  }),
+});
+
+// ── Lifecycle events (issue 9) ──
+
+/**
+ * A lifecycle event was accepted into the outbox (`OutboxEvent` row). Sent after the insert commits,
+ * with id `outbox:<outboxEventId>` so the drain cron's re-send of a row is deduplicated by Inngest.
+ */
+export const outboxEventAccepted = eventType("revbridge/outbox.event.accepted", {
+  schema: z.object({ outboxEventId: z.string().min(1) }),
+});
+
+export function outboxInngestEventIdFor(outboxEventId: string): string {
+  return `outbox:${outboxEventId}`;
+}
+
+// ── Identity matching (issue 5) ──
+
+/** Write a linked follower's OpenID into the record (after a reviewer's approval). */
+export const identityWriteBackRequested = eventType("revbridge/identity.write-back.requested", {
+  schema: z.object({
+    system: z.enum(["HUBSPOT", "OPENAPPLY"]),
+    recordId: z.string().min(1),
+    openid: z.string().min(1),
+    reviewId: z.string().optional(),
+  }),
+});
+
+/** Poll OpenApply now (the cron does it every 5 minutes); `restart` ignores the saved cursor. */
+export const openapplyPollRequested = eventType("revbridge/openapply.poll.requested", {
+  schema: z.object({ restart: z.boolean().optional() }),
+});
+
+/** Run the identity reconciliation now instead of waiting for 02:00. */
+export const identityReconcileRequested = eventType("revbridge/identity.reconcile.requested", {
+  schema: z.object({ requestedById: z.string().optional() }),
+});
+
+/** Run the HubSpot catch-up search now (the cron does it every 10 minutes). */
+export const identityCatchUpRequested = eventType("revbridge/identity.hubspot-catch-up.requested", {
+  schema: z.object({ sinceMs: z.number().int().optional() }),
+});

@@ -5,6 +5,7 @@ import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/logger";
 import { readJsonBody } from "@/lib/api/body";
+import { verifyApiKey, type TApiKeyScope, type TVerifiedApiKey } from "@/lib/api-keys/keys";
 import { assertSameOrigin } from "@/lib/api/csrf";
 import { errorResponse, json } from "@/lib/api/respond";
 
@@ -71,6 +72,50 @@ export function publicRoute(handler: (request: Request) => Promise<unknown>) {
         });
       } else {
         log.error("api.unhandled", { path: new URL(request.url).pathname, method: request.method, error });
+      }
+      return errorResponse(error);
+    }
+  };
+}
+
+interface ApiKeyRouteOptions<TBody extends z.ZodType | undefined> {
+  scope: TApiKeyScope;
+  /** zod schema for the JSON body; omit to read the body yourself (batches with per-item results). */
+  body?: TBody;
+  /** Body limit in bytes, enforced before parsing (default 64 KiB). */
+  bodyLimit?: number;
+}
+
+interface ApiKeyRouteContext<TBody> {
+  request: Request;
+  apiKey: TVerifiedApiKey;
+  params: RouteParams;
+  body: TBody;
+}
+
+/**
+ * For `/api/v1/*` and other machine endpoints: API key (Bearer) with a scope → zod body → handler.
+ * Same error shape and logging as the console routes; no CSRF check (no cookies are involved).
+ */
+export function apiKeyRoute<TBody extends z.ZodType | undefined = undefined>(
+  options: ApiKeyRouteOptions<TBody>,
+  handler: (
+    ctx: ApiKeyRouteContext<TBody extends z.ZodType ? z.infer<TBody> : undefined>,
+  ) => Promise<unknown>,
+) {
+  return async (request: Request, context?: { params: Promise<RouteParams> }): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    try {
+      const apiKey = await verifyApiKey(request, options.scope);
+      const body = options.body ? await readJsonBody(request, options.body, options.bodyLimit) : undefined;
+      const params = (await context?.params) ?? {};
+      const result = await handler({ request, apiKey, params, body: body as never });
+      return result instanceof Response ? result : json(result ?? { ok: true });
+    } catch (error) {
+      if (error instanceof AppError) {
+        log.warn("api.refused", { path, code: error.code, message: error.message });
+      } else {
+        log.error("api.unhandled", { path, method: request.method, error });
       }
       return errorResponse(error);
     }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { withFreshDatabase } from "@/test/db";
+import { db } from "@/lib/db";
+import { ProviderRateLimitedError } from "@/lib/connectors/errors";
+import { acquire, governorUsage, penalize } from "@/lib/sync/governor";
+
+withFreshDatabase();
+
+async function setPolicy(bucket: string, ratePerSecond: number, burst: number) {
+  await db().rateLimitPolicy.upsert({
+    where: { provider_bucket: { provider: "STRIPE", bucket } },
+    create: { provider: "STRIPE", bucket, ratePerSecond, burst },
+    update: { ratePerSecond, burst },
+  });
+}
+
+describe("rate-limit governor (GCRA in PostgreSQL)", () => {
+  it("lets a burst through at once, then spaces calls at the rate, across concurrent callers", async () => {
+    // A slow rate, so the milliseconds the 20 queries take are small against the 500 ms spacing.
+    await setPolicy("t1", 2, 5);
+    const waits = await Promise.all(
+      Array.from({ length: 20 }, () => acquire("STRIPE", "t1", { dryWait: true })),
+    );
+    const sorted = [...waits].sort((a, b) => a - b);
+    // Exactly `burst` calls may start immediately; call k (0-based) waits about (k + 1 - burst) / rate.
+    expect(sorted.filter((w) => w === 0)).toHaveLength(5);
+    for (let k = 5; k < 20; k++) {
+      const expected = ((k + 1 - 5) / 2) * 1000;
+      expect(sorted[k]).toBeGreaterThan(expected - 250);
+      expect(sorted[k]).toBeLessThan(expected + 1);
+    }
+  });
+
+  it("refuses instead of queueing beyond maxWaitMs, and reserves nothing when it refuses", async () => {
+    await setPolicy("t2", 10, 1);
+    await acquire("STRIPE", "t2", { dryWait: true }); // immediate
+    await acquire("STRIPE", "t2", { dryWait: true }); // ~100 ms
+    const err = await acquire("STRIPE", "t2", { dryWait: true, maxWaitMs: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderRateLimitedError);
+    // The refused call took no slot: the next caller with a generous wait is third in line (~200 ms).
+    const next = await acquire("STRIPE", "t2", { dryWait: true });
+    expect(next).toBeGreaterThan(140);
+    expect(next).toBeLessThan(260);
+  });
+
+  it("applies an edited limit to the very next call", async () => {
+    await setPolicy("t3", 1, 1);
+    await acquire("STRIPE", "t3", { dryWait: true });
+    const slow = await acquire("STRIPE", "t3", { dryWait: true });
+    expect(slow).toBeGreaterThan(900); // 1/s: second call waits ~1 s
+    await setPolicy("t3", 1000, 1000);
+    await db().rateLimitState.update({
+      where: { provider_bucket: { provider: "STRIPE", bucket: "t3" } },
+      data: { tat: new Date() },
+    });
+    const fast = await acquire("STRIPE", "t3", { dryWait: true });
+    expect(fast).toBe(0);
+  });
+
+  it("after a 429 nobody starts before the provider's Retry-After, and counts it", async () => {
+    await setPolicy("t4", 100, 100);
+    await acquire("STRIPE", "t4", { dryWait: true });
+    await penalize("STRIPE", "t4", 2000);
+    const wait = await acquire("STRIPE", "t4", { dryWait: true });
+    expect(wait).toBeGreaterThan(1900);
+    expect(wait).toBeLessThan(2100);
+    const usage = (await governorUsage()).find((u) => u.bucket === "t4");
+    expect(usage).toMatchObject({ grantedTotal: 2, throttledTotal: 1 });
+  });
+
+  it("uses the built-in default when no policy row exists", async () => {
+    // HUBSPOT search: 4/s, burst 4 by default.
+    const waits = await Promise.all(
+      Array.from({ length: 6 }, () => acquire("HUBSPOT", "search", { dryWait: true })),
+    );
+    expect(waits.filter((w) => w === 0)).toHaveLength(4);
+    expect(Math.max(...waits)).toBeGreaterThan(400);
+  });
+});

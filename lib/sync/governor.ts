@@ -1,0 +1,148 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { Provider } from "@/lib/generated/prisma/enums";
+import { ProviderRateLimitedError } from "@/lib/connectors/errors";
+import { DEFAULT_RATE_LIMITS } from "@/lib/settings/rate-limits";
+
+/**
+ * The rate-limit governor: one token bucket per provider account and bucket, kept in PostgreSQL so
+ * every function instance (and every serverless container) shares it. HubSpot's limits are per
+ * account, so a per-process limiter would let N instances send N times the limit.
+ *
+ * Algorithm: GCRA with reservations. The row keeps `tat`, the theoretical arrival time of the next
+ * request. Taking n tokens moves `tat` to max(tat, now) + n/rate; the caller may start at
+ * tat − burst/rate. That is a token bucket of size `burst` refilled at `rate`, in one UPDATE per
+ * call, with fair first-come ordering and no polling. Limits are read from RateLimitPolicy in the
+ * same statement, so an ADMIN's edit applies to the very next call.
+ *
+ * A caller never reserves further ahead than `maxWaitMs`: when the queue is longer, nothing is
+ * reserved and ProviderRateLimitedError tells it when to come back (Inngest functions turn that into
+ * RetryAfterError and sleep without holding a worker).
+ */
+
+export interface TAcquireOptions {
+  /** Tokens to take (1 per request). */
+  tokens?: number;
+  /** Longest in-process wait accepted; beyond it the call is refused with a retry-after. */
+  maxWaitMs?: number;
+  /** For tests: no sleeping, just return the wait. */
+  dryWait?: boolean;
+}
+
+interface TLimit {
+  ratePerSecond: number;
+  burst: number;
+}
+
+function defaultLimit(provider: Provider, bucket: string): TLimit {
+  const found =
+    DEFAULT_RATE_LIMITS.find((d) => d.provider === provider && d.bucket === bucket) ??
+    DEFAULT_RATE_LIMITS.find((d) => d.provider === provider && d.bucket === "default");
+  return found ?? { ratePerSecond: 5, burst: 5 };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the bucket allows `tokens` more requests, then returns the milliseconds waited.
+ * Throws ProviderRateLimitedError when the wait would exceed `maxWaitMs` (default 10 s).
+ */
+export async function acquire(
+  provider: Provider,
+  bucket = "default",
+  options: TAcquireOptions = {},
+): Promise<number> {
+  const tokens = options.tokens ?? 1;
+  const maxWaitMs = options.maxWaitMs ?? 10_000;
+  const fallback = defaultLimit(provider, bucket);
+  // One statement: make sure the row exists, read the live policy, reserve if within maxWait.
+  // `clock_timestamp()` is the database's clock, so app servers with skewed clocks still agree.
+  const rows = await db().$queryRaw<{ granted: boolean; wait_ms: number }[]>`
+    WITH policy AS (
+      SELECT COALESCE(
+               (SELECT "ratePerSecond" FROM "RateLimitPolicy" WHERE provider = ${provider}::"Provider" AND bucket = ${bucket}),
+               ${fallback.ratePerSecond}::float8) AS rate,
+             COALESCE(
+               (SELECT burst FROM "RateLimitPolicy" WHERE provider = ${provider}::"Provider" AND bucket = ${bucket}),
+               ${fallback.burst}::int) AS burst
+    ), ensure AS (
+      INSERT INTO "RateLimitState" (provider, bucket, tat)
+      VALUES (${provider}::"Provider", ${bucket}, clock_timestamp())
+      ON CONFLICT (provider, bucket) DO NOTHING
+    ), upd AS (
+      UPDATE "RateLimitState" s
+         SET tat = GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate),
+             "grantedTotal" = s."grantedTotal" + ${tokens}
+        FROM policy p
+       WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket}
+         AND GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate)
+             - make_interval(secs => p.burst::float8 / p.rate)
+             <= clock_timestamp() + make_interval(secs => ${maxWaitMs}::float8 / 1000)
+      RETURNING GREATEST(0, EXTRACT(EPOCH FROM (s.tat - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000)::float8 AS wait_ms
+    )
+    SELECT true AS granted, wait_ms FROM upd
+    UNION ALL
+    SELECT false AS granted,
+           GREATEST(0, EXTRACT(EPOCH FROM (
+             GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate)
+             - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000 - ${maxWaitMs})::float8
+      FROM "RateLimitState" s, policy p
+     WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket} AND NOT EXISTS (SELECT 1 FROM upd)`;
+  const row = rows[0];
+  // First call for a bucket: the INSERT and the UPDATE see the same snapshot, so the row is not
+  // visible to the UPDATE yet. Try again now that it exists.
+  if (!row) return acquire(provider, bucket, options);
+  if (!row.granted) {
+    throw new ProviderRateLimitedError(
+      provider,
+      Math.max(50, row.wait_ms),
+      `${provider} ${bucket} bucket is busy: governor queue longer than ${maxWaitMs} ms`,
+    );
+  }
+  const waitMs = Number(row.wait_ms);
+  if (waitMs > 0 && !options.dryWait) await sleep(waitMs);
+  return waitMs;
+}
+
+/**
+ * After a provider answered 429: nobody (in any process) starts another request on this bucket
+ * until `retryAfterMs` has passed. Counted for the Sync page.
+ */
+export async function penalize(provider: Provider, bucket: string, retryAfterMs: number): Promise<void> {
+  const fallback = defaultLimit(provider, bucket);
+  await db().$executeRaw`
+    INSERT INTO "RateLimitState" (provider, bucket, tat, "throttledTotal", "pausedUntil")
+    VALUES (${provider}::"Provider", ${bucket}, clock_timestamp(), 0, NULL)
+    ON CONFLICT (provider, bucket) DO NOTHING`;
+  await db().$executeRaw`
+    UPDATE "RateLimitState" s
+       SET "pausedUntil" = clock_timestamp() + make_interval(secs => ${retryAfterMs}::float8 / 1000),
+           -- The next request may start at tat - burst/rate + 1/rate; place that at the pause's end.
+           tat = GREATEST(s.tat, clock_timestamp() + make_interval(secs => ${retryAfterMs}::float8 / 1000)
+                 + make_interval(secs => (COALESCE(p.burst, ${fallback.burst}) - 1)::float8
+                                         / COALESCE(p."ratePerSecond", ${fallback.ratePerSecond}::float8))),
+           "throttledTotal" = s."throttledTotal" + 1
+      FROM (SELECT 1) one
+      LEFT JOIN "RateLimitPolicy" p ON p.provider = ${provider}::"Provider" AND p.bucket = ${bucket}
+     WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket}`;
+}
+
+export interface TGovernorUsage {
+  provider: Provider;
+  bucket: string;
+  grantedTotal: number;
+  throttledTotal: number;
+  pausedUntil: Date | null;
+}
+
+/** Counters for the Sync page (monotonic totals; the page turns them into rates). */
+export async function governorUsage(): Promise<TGovernorUsage[]> {
+  const rows = await db().rateLimitState.findMany({ orderBy: [{ provider: "asc" }, { bucket: "asc" }] });
+  return rows.map((r) => ({
+    provider: r.provider,
+    bucket: r.bucket,
+    grantedTotal: Number(r.grantedTotal),
+    throttledTotal: Number(r.throttledTotal),
+    pausedUntil: r.pausedUntil,
+  }));
+}
