@@ -13,6 +13,12 @@ type TScenario = () => Promise<{ run: () => Promise<Record<string, unknown>> }>;
 /** Each scenario module exports `run()` returning its figures. */
 const SCENARIOS: Record<string, TScenario> = {
   "runner-burst": () => import("./runner-burst"),
+  "wechat-codes": () => import("./wechat-codes"),
+  "csv-import": () => import("./csv-import"),
+  "events-ingest": () => import("./events-ingest"),
+  "wechat-match": () => import("./wechat-match"),
+  "seed-burst": () => import("./seed-burst"),
+  warehouse: () => import("./warehouse"),
 };
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -2,6 +2,7 @@
 export const NAV_ITEMS = [
   { href: "/", label: "Overview" },
   { href: "/identities", label: "Identities" },
+  { href: "/campaigns", label: "Campaigns" },
   { href: "/sync", label: "Sync" },
   { href: "/funnel", label: "Funnel & ROI" },
   { href: "/warehouse", label: "Warehouse" },

@@ -125,3 +125,49 @@ export const identityReconcileRequested = eventType("revbridge/identity.reconcil
 export const identityCatchUpRequested = eventType("revbridge/identity.hubspot-catch-up.requested", {
   schema: z.object({ sinceMs: z.number().int().optional() }),
 });
+
+// ── CSV import (issue 8) ──
+
+/** Run (or resume) an import job: companies → contacts → tickets, only rows still `pending`. */
+export const importRunRequested = eventType("revbridge/import.run.requested", {
+  schema: z.object({ jobId: z.string().min(1) }),
+});
+
+/** Validate a job and ask HubSpot (reads only) what the run would do. */
+export const importPreviewRequested = eventType("revbridge/import.preview.requested", {
+  schema: z.object({ jobId: z.string().min(1) }),
+});
+
+/** Stop a running import (its run is cancelled by `cancelOn`; finished batches stay written). */
+export const importCancelRequested = eventType("revbridge/import.cancel.requested", {
+  schema: z.object({ jobId: z.string().min(1) }),
+});
+
+/**
+ * The rows one API request accepted (≤ 100): one small event per request keeps the request's
+ * hand-off cheap; `outbox-fan-out` turns it into one `outbox.event.accepted` per row.
+ */
+export const outboxBatchAccepted = eventType("revbridge/outbox.batch.accepted", {
+  schema: z.object({ outboxEventIds: z.array(z.string().min(1)).min(1).max(100) }),
+});
+
+// ── Warehouse (issue 7) ──
+
+/** "Run now" on the Warehouse page: ingest HubSpot into the staging tables (full or incremental). */
+export const warehouseIngestRequested = eventType("revbridge/warehouse.ingest.requested", {
+  schema: z.object({ kind: z.enum(["full", "incremental"]), requestedById: z.string().optional() }),
+});
+
+// ── WeChat (issue 5) ──
+
+/**
+ * A callback message whose reply did not fit the passive-reply budget: the callback answered `success`
+ * and `wechat-reply-push` sends the reply as a customer-service message. Event id `wechat-reply:<dedupeKey>`.
+ */
+export const wechatReplyDeferred = eventType("revbridge/wechat.reply.deferred", {
+  schema: z.object({
+    dedupeKey: z.string().min(1),
+    /** The verified, decrypted message fields, so the function can redo the (idempotent) work itself. */
+    message: z.record(z.string(), z.string()),
+  }),
+});

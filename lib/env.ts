@@ -52,6 +52,8 @@ export const ZAppEnv = z
     /** Providers: a provider without credentials is "not connected"; a `*_API_BASE` pointing at a sandbox marks it "sandbox". */
     HUBSPOT_ACCESS_TOKEN: z.string().optional(),
     HUBSPOT_CLIENT_SECRET: z.string().optional(),
+    /** The HubSpot app id: webhooks with `changeSource: INTEGRATION` and this `sourceId` are our own writes (echoes). */
+    HUBSPOT_APP_ID: z.string().optional(),
     HUBSPOT_API_BASE: z.url().default("https://api.hubapi.com"),
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: z.string().optional(),
@@ -64,6 +66,11 @@ export const ZAppEnv = z
     OPENAPPLY_API_TOKEN: z.string().optional(),
     OPENAPPLY_API_BASE: ZOptionalUrl,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** CSV import: country used to read phone numbers written without +country code (ISO 3166 alpha-2). */
+    IMPORT_DEFAULT_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "must be a two-letter country code such as CN or US")
+      .default("CN"),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === "production" && !e.DEMO_MODE && !e.INNGEST_DEV && !e.INNGEST_SIGNING_KEY) {
