@@ -1,0 +1,40 @@
+import { inngest } from "@/inngest/client";
+import { webhookReceived } from "@/inngest/events";
+import { deadLetterOnFailure } from "@/lib/dead-letters/record";
+import { loadPendingRows, markDispatched, planDispatch } from "@/lib/sync/dispatch";
+
+const RETRIES = 5;
+
+/**
+ * Consumes `revbridge/webhook.received`: loads the inbox rows, routes them by provider and type into
+ * domain events (`hubspot.contact.changed`, `stripe.object.changed`) and only then marks them
+ * PROCESSED (or IGNORED, with the reason). Batched: HubSpot delivers up to 100 events per request,
+ * and one run per batch keeps the burst cheap. Domain event ids derive from the inbox row, so a
+ * repeated run sends nothing new.
+ */
+export const processWebhookFunction = inngest.createFunction(
+  {
+    id: "process-webhook",
+    name: "Dispatch webhook inbox rows to the sync engine",
+    triggers: [webhookReceived],
+    batchEvents: { maxSize: 100, timeout: "1s" },
+    concurrency: { limit: 4 },
+    retries: RETRIES,
+    onFailure: deadLetterOnFailure("process-webhook", {
+      retries: RETRIES,
+      subject: (d) => (typeof d.webhookEventId === "string" ? `inbox:${d.webhookEventId}` : undefined),
+    }),
+  },
+  async ({ events, step }) => {
+    const ids = [...new Set(events.map((e) => e.data.webhookEventId))];
+    const plan = await step.run("route-inbox-rows", async () => planDispatch(await loadPendingRows(ids)));
+    if (plan.events.length > 0) {
+      await step.sendEvent(
+        "emit-domain-events",
+        plan.events.map((e) => ({ id: e.id, name: e.name, data: e.data })),
+      );
+    }
+    await step.run("mark-rows-processed", () => markDispatched(plan));
+    return { rows: ids.length, emitted: plan.events.length, ignored: plan.ignored.length };
+  },
+);

@@ -1,0 +1,87 @@
+import { inngest } from "@/inngest/client";
+import { hubspotContactChanged } from "@/inngest/events";
+import { providerErrorStatus } from "@/lib/connectors/errors";
+import { deadLetterOnFailure, recordDeadLetter } from "@/lib/dead-letters/record";
+import {
+  applyStripeWrite,
+  markStripeWriteFailed,
+  readAndDecideContacts,
+  triageContactChanges,
+} from "@/lib/sync/hubspot-to-stripe";
+import { errorText, settleRecord } from "@/lib/sync/step-errors";
+
+const FUNCTION_ID = "sync-contact-to-stripe";
+const RETRIES = 8;
+const WRITES_PER_STEP = 10;
+
+/**
+ * HubSpot → Stripe, batched: up to 100 contact changes → one HubSpot batch read → one Stripe write
+ * per contact that needs it (in parallel steps; the governor paces them at Stripe's limit).
+ */
+export const syncContactToStripeFunction = inngest.createFunction(
+  {
+    id: FUNCTION_ID,
+    name: "Sync HubSpot contacts to Stripe customers",
+    triggers: [hubspotContactChanged],
+    batchEvents: { maxSize: 100, timeout: "1s" },
+    concurrency: { limit: 24 },
+    retries: RETRIES,
+    onFailure: deadLetterOnFailure(FUNCTION_ID, {
+      retries: RETRIES,
+      subject: (d) => (typeof d.contactId === "string" ? `HUBSPOT:contact:${d.contactId}` : undefined),
+    }),
+  },
+  async ({ events, step, attempt }) => {
+    const candidates = await step.run("triage-changes", () =>
+      triageContactChanges(events.map((e) => e.data)),
+    );
+    const writes = await step.run("read-contacts-and-decide", () => readAndDecideContacts(candidates));
+    // Ten writes per step: one step per record made the runner replay a growing history ~100 times per batch.
+    const outcomes: (Awaited<ReturnType<typeof applyStripeWrite>> | "dead_lettered")[] = [];
+    for (let i = 0; i < writes.length; i += WRITES_PER_STEP) {
+      const chunk = writes.slice(i, i + WRITES_PER_STEP);
+      const settled = await step.run(`write-stripe-customers:${chunk[0]!.contactId}`, async () => {
+        const results = await Promise.allSettled(
+          chunk.map((w) =>
+            settleRecord(
+              () => applyStripeWrite(w),
+              { attempt, retries: RETRIES },
+              async (error) => {
+                await markStripeWriteFailed(w, errorText(error), providerErrorStatus(error));
+                await recordDeadLetter({
+                  functionId: FUNCTION_ID,
+                  eventName: hubspotContactChanged.name,
+                  payload: {
+                    contactId: w.contactId,
+                    occurredAt: w.occurredAt,
+                    subscriptionType: "revbridge.replay",
+                  },
+                  error: errorText(error),
+                  attempts: attempt + 1,
+                  subject: `HUBSPOT:contact:${w.contactId}`,
+                });
+              },
+              // A twin request with the same create key and other values: retry once it has settled.
+              (e) => /idempotency/i.test(JSON.stringify(e.body ?? "")),
+            ),
+          ),
+        );
+        // A retryable failure retries the step; the records already written repeat with the same Idempotency-Key.
+        const failed = results.find((r) => r.status === "rejected");
+        if (failed) throw failed.reason;
+        return results.map(
+          (r) =>
+            (r as PromiseFulfilledResult<Awaited<ReturnType<typeof applyStripeWrite>> | "dead_lettered">)
+              .value,
+        );
+      });
+      outcomes.push(...(settled as typeof outcomes));
+    }
+    return {
+      events: events.length,
+      candidates: candidates.length,
+      written: outcomes.filter((o) => o !== "dead_lettered").length,
+      deadLettered: outcomes.filter((o) => o === "dead_lettered").length,
+    };
+  },
+);

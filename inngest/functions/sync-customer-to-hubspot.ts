@@ -1,0 +1,98 @@
+import { inngest } from "@/inngest/client";
+import { stripeObjectChanged } from "@/inngest/events";
+import { deadLetterOnFailure, recordDeadLetter } from "@/lib/dead-letters/record";
+import { errorText, settleRecord } from "@/lib/sync/step-errors";
+import {
+  linkStripeCustomers,
+  markCustomerSyncError,
+  markHubspotWriteFailed,
+  readAndDecideCustomers,
+  triageCustomerChanges,
+  writeHubspotBatch,
+  writeHubspotOne,
+} from "@/lib/sync/stripe-to-hubspot";
+import { NonRetriableError } from "inngest";
+import { waitingPurchaseEvents } from "@/lib/sync/purchases";
+
+const FUNCTION_ID = "sync-customer-to-hubspot";
+const RETRIES = 8;
+const recordFailure = deadLetterOnFailure(FUNCTION_ID, {
+  retries: RETRIES,
+  subject: (d) => (typeof d.objectId === "string" ? `STRIPE:customer:${d.objectId}` : undefined),
+});
+
+/**
+ * Stripe → HubSpot, batched: customer events gathered for up to 1 s (≤ 100) → one HubSpot batch
+ * write → the records a 207 rejected are retried one by one → only what still fails is dead-lettered.
+ */
+export const syncCustomerToHubspotFunction = inngest.createFunction(
+  {
+    id: FUNCTION_ID,
+    name: "Sync Stripe customers to HubSpot contacts",
+    triggers: [
+      {
+        event: stripeObjectChanged.name,
+        if: 'event.data.type == "customer.created" || event.data.type == "customer.updated" || event.data.type == "customer.deleted"',
+      },
+    ],
+    batchEvents: { maxSize: 100, timeout: "1s" },
+    concurrency: { limit: 4 },
+    retries: RETRIES,
+    onFailure: async (args) => {
+      await recordFailure(args);
+      const data = args.event.data.event.data as { objectId?: unknown } | undefined;
+      if (typeof data?.objectId === "string") await markCustomerSyncError(data.objectId, args.error.message);
+    },
+  },
+  async ({ events, step, attempt }) => {
+    const changes = events.map((e) => stripeObjectChanged.schema.parse(e.data));
+    const candidates = await step.run("triage-changes", () => triageCustomerChanges(changes));
+    const writes = await step.run("read-customers-and-decide", () => readAndDecideCustomers(candidates));
+    const rejected = await step.run("batch-write-contacts", () => writeHubspotBatch(writes));
+    let deadLettered = 0;
+    for (const r of rejected) {
+      const w = writes.find((x) => x.customerId === r.customerId)!;
+      const result = await step.run(`retry-contact:${r.customerId}`, () =>
+        settleRecord(
+          async () => {
+            const one = await writeHubspotOne(w);
+            if (!one.ok) throw new NonRetriableError(`HubSpot rejected the contact: ${one.error}`);
+            return "written" as const;
+          },
+          { attempt, retries: RETRIES },
+          async (error) => {
+            await markHubspotWriteFailed(w, errorText(error));
+            await recordDeadLetter({
+              functionId: FUNCTION_ID,
+              eventName: stripeObjectChanged.name,
+              payload: {
+                stripeEventId: `replay:${w.customerId}`,
+                type: "customer.updated",
+                objectId: w.customerId,
+                created: w.created,
+              },
+              error: errorText(error),
+              attempts: attempt + 1,
+              subject: `STRIPE:customer:${w.customerId}`,
+            });
+          },
+        ),
+      );
+      if (result === "dead_lettered") deadLettered++;
+    }
+    const toLink = writes.filter((w) => w.needsLink && !rejected.some((r) => r.customerId === w.customerId));
+    if (toLink.length)
+      await step.run("link-stripe-customers", () => linkStripeCustomers(toLink.map((w) => w.customerId)));
+    const written = writes
+      .filter((w) => !rejected.some((r) => r.customerId === w.customerId))
+      .map((w) => w.customerId);
+    const waiting = await step.run("find-waiting-purchases", () => waitingPurchaseEvents(written));
+    if (waiting.length) await step.sendEvent("send-waiting-purchases", waiting);
+    return {
+      events: events.length,
+      written: writes.length - rejected.length,
+      retried: rejected.length,
+      deadLettered,
+    };
+  },
+);

@@ -1,0 +1,170 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { hubspotContactChanged, stripeObjectChanged } from "@/inngest/events";
+import { HANDLED_HUBSPOT_EVENTS } from "@/lib/connectors/hubspot/webhook";
+import { HANDLED_STRIPE_EVENTS } from "@/lib/connectors/stripe/webhook";
+
+/**
+ * The webhook dispatcher's decisions (pure apart from reading the inbox): inbox rows in, domain
+ * events out. HubSpot rows of one contact from one source in the same batch are folded into one
+ * `hubspot.contact.changed` (a creation arrives with a propertyChange per initial value: five
+ * events for one contact), so subscribers see one change with all its properties.
+ */
+
+export interface TDomainEvent {
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export interface TDispatchPlan {
+  events: TDomainEvent[];
+  processed: string[];
+  ignored: { id: string; reason: string }[];
+}
+
+interface TRow {
+  id: string;
+  provider: string;
+  type: string;
+  dedupeKey: string;
+  payload: unknown;
+}
+
+type TObj = Record<string, unknown>;
+/** Webhook fields are strings or numbers; anything else (objects) is treated as absent. */
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean"
+    ? String(v)
+    : undefined;
+
+function hubspotEvents(rows: TRow[], plan: TDispatchPlan): void {
+  const groups = new Map<string, { rows: TRow[]; payloads: TObj[] }>();
+  for (const row of rows) {
+    const p = row.payload as TObj;
+    if (row.type === "contact.merge" || row.type === "contact.deletion") {
+      const primary = str(p.newObjectId) ?? str(p.primaryObjectId) ?? String(p.objectId);
+      const merged = Array.isArray(p.mergedObjectIds) ? p.mergedObjectIds.map(String) : [];
+      if (row.type === "contact.merge" && str(p.primaryObjectId) && str(p.primaryObjectId) !== primary) {
+        merged.push(String(p.primaryObjectId));
+      }
+      plan.events.push({
+        id: `hubspot-contact:${row.id}`,
+        name: hubspotContactChanged.name,
+        data: {
+          contactId: row.type === "contact.merge" ? primary : String(p.objectId),
+          occurredAt: Number(p.occurredAt),
+          subscriptionType: row.type,
+          ...(row.type === "contact.merge" ? { mergedIds: merged.filter((m) => m !== primary) } : {}),
+          ...(str(p.changeSource) ? { changeSource: str(p.changeSource) } : {}),
+          ...(str(p.sourceId) ? { sourceId: str(p.sourceId) } : {}),
+          webhookEventId: row.id,
+        },
+      });
+      plan.processed.push(row.id);
+      continue;
+    }
+    const key = `${String(p.objectId)}|${str(p.changeSource) ?? ""}|${str(p.sourceId) ?? ""}`;
+    const g = groups.get(key) ?? { rows: [], payloads: [] };
+    g.rows.push(row);
+    g.payloads.push(p);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const first = g.payloads[0]!;
+    const changes = g.payloads
+      .filter((p) => typeof p.propertyName === "string")
+      .map((p) => ({ property: String(p.propertyName), value: str(p.propertyValue) ?? null }));
+    plan.events.push({
+      id: `hubspot-contact:${g.rows[0]!.id}`,
+      name: hubspotContactChanged.name,
+      data: {
+        contactId: String(first.objectId),
+        occurredAt: Math.max(...g.payloads.map((p) => Number(p.occurredAt))),
+        subscriptionType: g.rows.some((r) => r.type === "contact.creation")
+          ? "contact.creation"
+          : g.rows.some((r) => r.type === "contact.restore")
+            ? "contact.restore"
+            : "contact.propertyChange",
+        ...(changes.length ? { changes } : {}),
+        ...(str(first.changeSource) ? { changeSource: str(first.changeSource) } : {}),
+        ...(str(first.sourceId) ? { sourceId: str(first.sourceId) } : {}),
+        webhookEventId: g.rows[0]!.id,
+      },
+    });
+    plan.processed.push(...g.rows.map((r) => r.id));
+  }
+}
+
+function stripeEvent(row: TRow): TDomainEvent | undefined {
+  const p = row.payload as TObj;
+  const object = (p.data as TObj | undefined)?.object as TObj | undefined;
+  const objectId = str(object?.id);
+  if (!objectId) return undefined;
+  return {
+    id: `stripe-object:${row.dedupeKey}`,
+    name: stripeObjectChanged.name,
+    data: {
+      stripeEventId: row.dedupeKey,
+      type: row.type,
+      objectId,
+      created: Number(p.created),
+      webhookEventId: row.id,
+    },
+  };
+}
+
+/** The event id a Stripe event gets as a domain event: the catch-up cron uses the same, so repeats dedupe. */
+export function stripeDomainEventId(stripeEventId: string): string {
+  return `stripe-object:${stripeEventId}`;
+}
+
+export function planDispatch(rows: TRow[]): TDispatchPlan {
+  const plan: TDispatchPlan = { events: [], processed: [], ignored: [] };
+  const hubspotRows: TRow[] = [];
+  for (const row of rows) {
+    if (
+      row.provider === "HUBSPOT" &&
+      HANDLED_HUBSPOT_EVENTS.has(row.type) &&
+      row.type.startsWith("contact.")
+    ) {
+      hubspotRows.push(row);
+    } else if (row.provider === "STRIPE" && HANDLED_STRIPE_EVENTS.has(row.type)) {
+      const ev = stripeEvent(row);
+      if (ev) {
+        plan.events.push(ev);
+        plan.processed.push(row.id);
+      } else plan.ignored.push({ id: row.id, reason: "Stripe event without data.object.id" });
+    } else {
+      plan.ignored.push({ id: row.id, reason: `no sync handler for ${row.provider} ${row.type}` });
+    }
+  }
+  hubspotEvents(hubspotRows, plan);
+  return plan;
+}
+
+/** Inbox rows still waiting (a row already PROCESSED/IGNORED by an earlier run is not dispatched twice). */
+export async function loadPendingRows(ids: string[]): Promise<TRow[]> {
+  return db().webhookEvent.findMany({
+    where: { id: { in: ids }, status: { in: ["RECEIVED", "HANDED_OFF", "FAILED"] } },
+    orderBy: { receivedAt: "asc" },
+    select: { id: true, provider: true, type: true, dedupeKey: true, payload: true },
+  });
+}
+
+/** Marks the rows done; ignored rows keep the reason in `error` for the console. */
+export async function markDispatched(plan: Pick<TDispatchPlan, "processed" | "ignored">): Promise<void> {
+  const now = new Date();
+  await db().$transaction([
+    db().webhookEvent.updateMany({
+      where: { id: { in: plan.processed } },
+      data: { status: "PROCESSED", processedAt: now, error: null },
+    }),
+    ...plan.ignored.map((i) =>
+      db().webhookEvent.update({
+        where: { id: i.id },
+        data: { status: "IGNORED", processedAt: now, error: i.reason },
+      }),
+    ),
+  ]);
+}

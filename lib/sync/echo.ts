@@ -1,0 +1,50 @@
+/**
+ * Echo hashing (pure): what RevBridge wrote is remembered as a hash of the canonical field values;
+ * a later read whose values hash the same for those fields is our own write coming back.
+ */
+import { createHash } from "node:crypto";
+import type { TCanonical } from "@/lib/sync/mapping";
+
+/** sha256 of the sorted `key=value` pairs (null as an empty marker distinct from ""). */
+export function fieldHash(values: TCanonical, keys: readonly string[]): string {
+  const pairs = [...new Set(keys)]
+    .sort()
+    .map((k) => `${k}=${values[k] === null || values[k] === undefined ? "\u0000" : values[k]}`);
+  return createHash("sha256").update(pairs.join("\n")).digest("hex");
+}
+
+export interface TLedgerEntry {
+  fieldHash: string;
+  fields: string[];
+  writtenAt: Date;
+}
+
+export type TEchoVerdict = "echo" | "near_miss" | "none";
+
+/**
+ * Compares the current state of an object with our recent writes to it (newest first):
+ * - `echo`: some write's fields hash the same now → the change we are looking at is our own write;
+ * - `near_miss`: we wrote it recently but the values differ now → someone changed it after us (a real
+ *   change that raced our write: counted, then synced like any other);
+ * - `none`: no recent write.
+ */
+export function echoVerdict(current: TCanonical, recent: readonly TLedgerEntry[]): TEchoVerdict {
+  if (recent.length === 0) return "none";
+  return recent.some((w) => fieldHash(current, w.fields) === w.fieldHash) ? "echo" : "near_miss";
+}
+
+/** Stripe: our own API requests carry an Idempotency-Key with this prefix; the event names it. */
+export const STRIPE_IDEMPOTENCY_PREFIX = "revbridge:";
+
+export function isOwnStripeRequest(request: { idempotency_key?: string | null } | null | undefined): boolean {
+  return Boolean(request?.idempotency_key?.startsWith(STRIPE_IDEMPOTENCY_PREFIX));
+}
+
+/** HubSpot: API writes are reported as INTEGRATION with the writing app's id as sourceId. */
+export function isOwnHubspotChange(
+  changeSource: string | undefined,
+  sourceId: string | undefined,
+  ourAppId: string | undefined,
+): boolean {
+  return changeSource === "INTEGRATION" && ourAppId !== undefined && sourceId === ourAppId;
+}

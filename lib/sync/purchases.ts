@@ -1,0 +1,283 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { hubspotCall } from "@/lib/connectors/hubspot/client";
+import { ensureContactProperties } from "@/lib/connectors/hubspot/contacts";
+import { ProviderRejectedError } from "@/lib/connectors/errors";
+import { stripeCall } from "@/lib/connectors/stripe/client";
+import { recordWrites } from "@/lib/sync/ledger";
+import { readMapping } from "@/lib/sync/mapping-settings";
+import { groupFacts, purchaseFact, purchaseKeyOf, type TPurchaseFact } from "@/lib/sync/purchase-facts";
+import { logSync, type TSyncLogEntry } from "@/lib/sync/sync-log";
+import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot";
+
+/**
+ * Purchases: Stripe events → one Purchase row per purchase (unique purchaseKey = PaymentIntent id;
+ * the other ids that reported it are kept as `ref:<id>` in `sources`) → a HubSpot behavioral event
+ * (or a note when the portal has none) and the contact's spend properties.
+ */
+
+async function loadObject(change: TStripeChange): Promise<Record<string, unknown> | undefined> {
+  const row = await db().webhookEvent.findUnique({
+    where: { provider_dedupeKey: { provider: "STRIPE", dedupeKey: change.stripeEventId } },
+    select: { payload: true },
+  });
+  const fromInbox = (row?.payload as { data?: { object?: Record<string, unknown> } } | undefined)?.data
+    ?.object;
+  if (fromInbox) return fromInbox;
+  // Replays, resyncs and catch-up may not have the body: read the object.
+  const id = change.objectId;
+  const read = await stripeCall((s): Promise<unknown> =>
+    change.type === "payment_intent.succeeded"
+      ? s.paymentIntents.retrieve(id)
+      : change.type === "invoice.paid"
+        ? s.invoices.retrieve(id)
+        : s.checkout.sessions.retrieve(id),
+  );
+  return read as Record<string, unknown>;
+}
+
+/** Records the purchases of a batch; returns the ids of purchases not yet on HubSpot. */
+export async function recordPurchases(changes: TStripeChange[]): Promise<string[]> {
+  const facts: TPurchaseFact[] = [];
+  for (const c of changes) {
+    const object = await loadObject(c);
+    const fact =
+      object &&
+      purchaseFact(c.type, object, {
+        stripeEventId: c.stripeEventId,
+        created: c.created,
+        webhookEventId: c.webhookEventId,
+      });
+    if (fact) facts.push(fact);
+  }
+  const pending: string[] = [];
+  for (const group of groupFacts(facts)) {
+    const refs = [...new Set(group.flatMap((f) => f.refs))];
+    const key = purchaseKeyOf(group);
+    const tokens = [...new Set([...group.map((f) => f.type), ...refs.map((r) => `ref:${r}`)])];
+    const first = group[0]!;
+    const customerId = group.find((f) => f.customerId)?.customerId;
+    const id = await db().$transaction(async (tx) => {
+      const existing = await tx.purchase.findMany({
+        where: { OR: [{ purchaseKey: { in: refs } }, { sources: { hasSome: refs.map((r) => `ref:${r}`) } }] },
+        orderBy: { createdAt: "asc" },
+      });
+      if (existing.length === 0) {
+        const row = await tx.purchase.create({
+          data: {
+            purchaseKey: key,
+            stripeCustomerId: customerId,
+            amount: first.amount,
+            currency: first.currency,
+            paidAt: new Date(Math.min(...group.map((f) => f.paidAtMs))),
+            sources: tokens,
+          },
+        });
+        return row.hubspotSyncedAt ? undefined : row.id;
+      }
+      // Keep one row (the one already keyed by the PaymentIntent, else the oldest); fold the others in.
+      const keep = existing.find((e) => e.purchaseKey === key) ?? existing[0]!;
+      const others = existing.filter((e) => e.id !== keep.id);
+      if (others.length) await tx.purchase.deleteMany({ where: { id: { in: others.map((o) => o.id) } } });
+      const synced = [keep, ...others].map((e) => e.hubspotSyncedAt).find((d) => d) ?? null;
+      const row = await tx.purchase.update({
+        where: { id: keep.id },
+        data: {
+          purchaseKey: key,
+          stripeCustomerId:
+            keep.stripeCustomerId ?? customerId ?? others.find((o) => o.stripeCustomerId)?.stripeCustomerId,
+          hubspotContactId: keep.hubspotContactId ?? others.find((o) => o.hubspotContactId)?.hubspotContactId,
+          sources: [...new Set([...keep.sources, ...others.flatMap((o) => o.sources), ...tokens])],
+          hubspotSyncedAt: synced,
+        },
+      });
+      return row.hubspotSyncedAt ? undefined : row.id;
+    });
+    if (id) pending.push(id);
+  }
+  return pending;
+}
+
+/** Purchases whose customer is not paired with a contact yet (S→H may still be on its way). */
+export async function unpairedPurchases(ids: string[]): Promise<string[]> {
+  const rows = await db().purchase.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, stripeCustomerId: true },
+  });
+  const maps = await db().contactCustomerMap.findMany({
+    where: {
+      stripeCustomerId: { in: rows.map((r) => r.stripeCustomerId).filter((c): c is string => Boolean(c)) },
+    },
+    select: { stripeCustomerId: true },
+  });
+  const paired = new Set(maps.map((m) => m.stripeCustomerId));
+  return rows.filter((r) => !r.stripeCustomerId || !paired.has(r.stripeCustomerId)).map((r) => r.id);
+}
+
+let behavioralEventsUnavailable = false;
+
+/** Writes the purchases' events (or notes) and the contacts' spend properties; marks them synced. */
+export async function syncPurchasesToHubspot(
+  ids: string[],
+): Promise<{ synced: number; unpaired: number; mode: string }> {
+  const mapping = await readMapping();
+  const props = mapping.purchaseProperties;
+  const rows = await db().purchase.findMany({ where: { id: { in: ids }, hubspotSyncedAt: null } });
+  const maps = await db().contactCustomerMap.findMany({
+    where: {
+      stripeCustomerId: { in: rows.map((r) => r.stripeCustomerId).filter((c): c is string => Boolean(c)) },
+    },
+  });
+  const contactOf = new Map(maps.map((m) => [m.stripeCustomerId, m.hubspotContactId]));
+  const ready = rows.filter((r) => r.stripeCustomerId && contactOf.has(r.stripeCustomerId));
+  const logs: TSyncLogEntry[] = rows
+    .filter((r) => !ready.includes(r))
+    .map((r) => ({
+      direction: "purchase" as const,
+      outcome: "skipped_unchanged" as const,
+      sourceSystem: "STRIPE" as const,
+      sourceId: r.purchaseKey,
+      message: `waiting: customer ${r.stripeCustomerId ?? "(none)"} is not paired with a HubSpot contact: purchase recorded; sent once the customer is paired`,
+    }));
+  if (ready.length === 0) {
+    await logSync(logs);
+    return { synced: 0, unpaired: rows.length, mode: "none" };
+  }
+  const amountText = (r: { amount: number }) => (r.amount / 100).toFixed(2);
+  let mode = "behavioral_event";
+  if (mapping.purchaseEventName && !behavioralEventsUnavailable) {
+    try {
+      await hubspotCall("default", (c) =>
+        c.events.send.batchApi.send({
+          inputs: ready.map((r) => ({
+            eventName: mapping.purchaseEventName!,
+            objectId: contactOf.get(r.stripeCustomerId!)!,
+            occurredAt: r.paidAt,
+            uuid: r.id,
+            properties: { amount: amountText(r), currency: r.currency, purchase_key: r.purchaseKey },
+          })),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ProviderRejectedError && (error.status === 403 || error.status === 404)))
+        throw error;
+      behavioralEventsUnavailable = true;
+      mode = "note";
+    }
+  } else mode = "note";
+  if (mode === "note") {
+    await hubspotCall("default", (c) =>
+      c.crm.objects.notes.batchApi.create({
+        inputs: ready.map((r) => ({
+          properties: {
+            hs_timestamp: r.paidAt.toISOString(),
+            hs_note_body: `Purchase ${amountText(r)} ${r.currency.toUpperCase()} (Stripe ${r.purchaseKey})`,
+          },
+          associations: [
+            {
+              to: { id: contactOf.get(r.stripeCustomerId!)! },
+              types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 202 }],
+            },
+          ],
+        })),
+      }),
+    );
+  }
+  const now = new Date();
+  await db().$transaction(
+    ready.map((r) =>
+      db().purchase.update({
+        where: { id: r.id },
+        data: { hubspotContactId: contactOf.get(r.stripeCustomerId!)!, hubspotSyncedAt: now },
+      }),
+    ),
+  );
+  // Spend per contact, from every purchase of every customer paired with it (in the latest currency).
+  const contactIds = [...new Set(ready.map((r) => contactOf.get(r.stripeCustomerId!)!))];
+  await ensureContactProperties([
+    { name: props.lifetimeSpend, label: "Lifetime spend (RevBridge)", type: "number" },
+    { name: props.lastPurchaseDate, label: "Last purchase date (RevBridge)", type: "datetime" },
+    { name: props.currency, label: "Purchase currency (RevBridge)", type: "string" },
+  ]);
+  const inputs = [];
+  for (const contactId of contactIds) {
+    const all = await db().purchase.findMany({
+      where: { hubspotContactId: contactId },
+      orderBy: { paidAt: "desc" },
+    });
+    const latest = all[0]!;
+    const total = all.filter((p) => p.currency === latest.currency).reduce((s, p) => s + p.amount, 0);
+    inputs.push({
+      id: contactId,
+      properties: {
+        [props.lifetimeSpend]: (total / 100).toFixed(2),
+        [props.lastPurchaseDate]: latest.paidAt.toISOString(),
+        [props.currency]: latest.currency.toUpperCase(),
+      },
+    });
+  }
+  for (let i = 0; i < inputs.length; i += 100) {
+    const chunk = inputs.slice(i, i + 100);
+    await hubspotCall("default", (c) => c.crm.contacts.batchApi.update({ inputs: chunk }));
+  }
+  await recordWrites(
+    inputs.map((i) => ({
+      system: "HUBSPOT" as const,
+      objectId: i.id,
+      values: i.properties,
+      keys: Object.keys(i.properties),
+    })),
+  );
+  for (const r of ready) {
+    logs.push({
+      direction: "purchase",
+      outcome: "applied",
+      sourceSystem: "STRIPE",
+      sourceId: r.purchaseKey,
+      targetSystem: "HUBSPOT",
+      targetId: contactOf.get(r.stripeCustomerId!)!,
+      statusCode: 200,
+      lagMs: now.getTime() - r.paidAt.getTime(),
+      message: `${mode === "note" ? "note" : "behavioral event"} + spend properties (${r.sources.filter((s) => !s.startsWith("ref:")).join(", ")})`,
+    });
+  }
+  await logSync(logs);
+  return { synced: ready.length, unpaired: rows.length - ready.length, mode };
+}
+
+const TYPE_BY_PREFIX: [string, string][] = [
+  ["pi_", "payment_intent.succeeded"],
+  ["in_", "invoice.paid"],
+  ["cs_", "checkout.session.completed"],
+];
+
+/**
+ * Purchases of customers just paired with a contact that are still waiting for HubSpot, as events
+ * for the (serialised) purchase function: a purchase that raced its customer's first sync is sent
+ * as soon as the pair exists.
+ */
+export async function waitingPurchaseEvents(
+  customerIds: string[],
+): Promise<{ id: string; name: string; data: Record<string, unknown> }[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await db().purchase.findMany({
+    where: { stripeCustomerId: { in: customerIds }, hubspotSyncedAt: null },
+    select: { id: true, purchaseKey: true, paidAt: true },
+  });
+  return rows.flatMap((r) => {
+    const type = TYPE_BY_PREFIX.find(([p]) => r.purchaseKey.startsWith(p))?.[1];
+    if (!type) return [];
+    return [
+      {
+        id: `purchase-paired:${r.id}`,
+        name: "revbridge/stripe.object.changed",
+        data: {
+          stripeEventId: `resync:purchase:${r.purchaseKey}`,
+          type,
+          objectId: r.purchaseKey,
+          created: Math.floor(r.paidAt.getTime() / 1000),
+        },
+      },
+    ];
+  });
+}

@@ -1,0 +1,157 @@
+/** Stripe → HubSpot: upsert, 207 fallback, purchases counted once, retries to dead letter (set-up: sync-harness.ts). */
+import type Stripe from "stripe";
+import { describe, expect, it } from "vitest";
+import { inngest } from "@/inngest/client";
+import { stripeObjectChanged } from "@/inngest/events";
+import { db } from "@/lib/db";
+import { waitFor } from "@/test/app-inngest";
+import {
+  BATCH_UPSERT,
+  app,
+  control,
+  counters,
+  hub,
+  hubspotContactWrites,
+  mapFor,
+  quiet,
+  rawContact,
+  str,
+  stripe,
+  setUpSyncHarness,
+} from "@/lib/sync/sync-harness";
+
+setUpSyncHarness();
+
+describe("Stripe → HubSpot", () => {
+  it("upserts the contact from a new customer, links it, and drops the HubSpot echo", async () => {
+    const writesBefore = await hubspotContactWrites();
+    const customer = await stripe.customers.create({
+      email: "grace@example.com",
+      name: "Grace Brewster Hopper",
+      address: { line1: "1 Navy Way", city: "Arlington", country: "us", postal_code: "22201", state: "VA" },
+    });
+    const map = await mapFor({ stripeCustomerId: customer.id });
+    const contact = await rawContact(map.hubspotContactId);
+    expect(contact.properties).toMatchObject({
+      email: "grace@example.com",
+      firstname: "Grace Brewster",
+      lastname: "Hopper",
+      city: "Arlington",
+      country: "US",
+      zip: "22201",
+      address: "1 Navy Way",
+    });
+    await quiet();
+    // One contact write; the customer.updated our link causes is an echo and writes nothing more.
+    expect((await hubspotContactWrites()) - writesBefore).toBe(1);
+    expect(
+      ((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).metadata.hubspot_contact_id,
+    ).toBe(map.hubspotContactId);
+    expect(
+      await db().syncLog.count({
+        where: { direction: "hubspot_to_stripe", sourceId: map.hubspotContactId, outcome: "applied" },
+      }),
+    ).toBe(0);
+    expect(
+      await db().syncLog.count({
+        where: { direction: "hubspot_to_stripe", sourceId: map.hubspotContactId, outcome: "skipped_echo" },
+      }),
+    ).toBeGreaterThan(0);
+  });
+
+  it("writes a batch, retries the 207-rejected record alone and dead-letters only it", async () => {
+    str.webhooks.configure({ paused: true });
+    const good1 = await stripe.customers.create({ email: "batch1@example.com", name: "Bat One" });
+    const good2 = await stripe.customers.create({ email: "batch2@example.com", name: "Bat Two" });
+    // Stripe accepts this address; HubSpot refuses it (INVALID_EMAIL).
+    const bad = await stripe.customers.create({ email: "bad,comma@example.com", name: "Bad Email" });
+    // Unpause whatever happens: a paused sandbox would starve every later test.
+    try {
+      const upsertsBefore = (await counters(hub.url)).byRoute[BATCH_UPSERT] ?? 0;
+      // One send of three changes: the runner puts them in one batch.
+      const created = Math.floor(Date.now() / 1000);
+      await inngest.send(
+        [good1, good2, bad].map((c, i) => ({
+          name: stripeObjectChanged.name,
+          data: { stripeEventId: `evt_batch_${i}`, type: "customer.created", objectId: c.id, created },
+        })),
+      );
+      await mapFor({ stripeCustomerId: good1.id });
+      await mapFor({ stripeCustomerId: good2.id });
+      const dead = await waitFor(
+        () => db().deadLetter.findFirst({ where: { subject: `STRIPE:customer:${bad.id}` } }),
+        "dead letter for the bad customer",
+      );
+      expect(dead).toMatchObject({
+        functionId: "sync-customer-to-hubspot",
+        eventName: "revbridge/stripe.object.changed",
+      });
+      expect(dead.error).toContain("INVALID_EMAIL");
+      // One batch upsert for the three, then the rejected one alone.
+      expect(((await counters(hub.url)).byRoute[BATCH_UPSERT] ?? 0) - upsertsBefore).toBe(2);
+      expect(await db().contactCustomerMap.count({ where: { stripeCustomerId: bad.id } })).toBe(0);
+    } finally {
+      str.webhooks.configure({ paused: false });
+    }
+    await quiet();
+  });
+
+  it("counts a checkout purchase once and puts it on the contact", async () => {
+    const customer = await stripe.customers.create({ email: "buyer@example.com", name: "Bea Buyer" });
+    const map = await mapFor({ stripeCustomerId: customer.id });
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      customer: customer.id,
+      success_url: "https://example.com/ok",
+      invoice_creation: { enabled: true },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: "usd", unit_amount: 12_345, product_data: { name: "Tuition deposit" } },
+        },
+      ],
+    });
+    str.completeCheckoutSession(session.id);
+    const purchase = await waitFor(
+      () =>
+        db().purchase.findFirst({ where: { stripeCustomerId: customer.id, hubspotSyncedAt: { not: null } } }),
+      "purchase synced",
+    );
+    await quiet();
+    const all = await db().purchase.findMany({ where: { stripeCustomerId: customer.id } });
+    expect(all).toHaveLength(1);
+    expect(purchase.amount).toBe(12_345);
+    expect(all[0]!.sources).toEqual(
+      expect.arrayContaining(["checkout.session.completed", "invoice.paid", "payment_intent.succeeded"]),
+    );
+    const events = await control<{ results: { objectId?: string }[] }>("/__sandbox/hubspot/events");
+    expect(events.results.filter((e) => e.objectId === map.hubspotContactId)).toHaveLength(1);
+    const contact = await rawContact(map.hubspotContactId);
+    expect(contact.properties).toMatchObject({
+      revbridge_lifetime_spend: "123.45",
+      revbridge_currency: "USD",
+    });
+  });
+
+  it("dead-letters a change whose HubSpot writes keep failing until retries run out", async () => {
+    const customer = await stripe.customers.create({ email: "outage@example.com", name: "Out Age" });
+    const map = await mapFor({ stripeCustomerId: customer.id });
+    await quiet();
+    hub.standIn.faults.configure({ paused: true });
+    await stripe.customers.update(customer.id, { address: { city: "Nowhere" } });
+    const dead = await waitFor(
+      () => db().deadLetter.findFirst({ where: { subject: `STRIPE:customer:${customer.id}` } }),
+      "dead letter after retries",
+      60_000,
+    );
+    hub.standIn.faults.configure({});
+    expect(dead.attempts).toBeGreaterThan(1);
+    expect((await db().contactCustomerMap.findUniqueOrThrow({ where: { id: map.id } })).status).toBe("error");
+    // A replay (what the console does) succeeds now that HubSpot is back.
+    await app.send(dead.eventName, dead.payload as Record<string, unknown>);
+    await waitFor(
+      async () => (await rawContact(map.hubspotContactId)).properties.city === "Nowhere",
+      "replayed",
+    );
+  }, 90_000);
+});
