@@ -1,4 +1,6 @@
 import "server-only";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import type { Provider } from "@/lib/generated/prisma/enums";
 
@@ -38,4 +40,58 @@ export async function listRateLimits(): Promise<TRateLimitRow[]> {
   );
   for (const r of saved) byKey.set(key(r), r);
   return [...byKey.values()].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** What an ADMIN may save for one bucket. The ceiling guards against a typo that would hammer a provider. */
+export const ZRateLimitUpdate = z.object({
+  provider: z.enum(["HUBSPOT", "STRIPE", "WECHAT", "OPENAPPLY"]),
+  bucket: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[a-z0-9_-]+$/, "lower-case letters, digits, - and _ only"),
+  ratePerSecond: z
+    .number()
+    .positive("must be greater than 0")
+    .max(1000, "must be at most 1000 requests per second"),
+  burst: z.number().int("must be a whole number").min(1, "must be at least 1").max(10_000),
+});
+export type TRateLimitUpdate = z.infer<typeof ZRateLimitUpdate>;
+
+/**
+ * Saves one bucket's limits and audits old → new in the same transaction. The governor re-reads
+ * RateLimitPolicy on every acquire, so the change applies to the next call without a redeploy.
+ */
+export async function updateRateLimit(input: TRateLimitUpdate, actorId: string): Promise<TRateLimitRow> {
+  const { provider, bucket, ratePerSecond, burst } = input;
+  const fallback = DEFAULT_RATE_LIMITS.find((d) => d.provider === provider && d.bucket === bucket);
+  return db().$transaction(async (tx) => {
+    const before = await tx.rateLimitPolicy.findUnique({ where: { provider_bucket: { provider, bucket } } });
+    const old = before ?? fallback ?? null;
+    const saved = await tx.rateLimitPolicy.upsert({
+      where: { provider_bucket: { provider, bucket } },
+      create: { provider, bucket, ratePerSecond, burst, updatedById: actorId },
+      update: { ratePerSecond, burst, updatedById: actorId },
+    });
+    await recordAudit(
+      {
+        actorId,
+        action: "rate_limit.update",
+        target: `RateLimitPolicy:${provider}:${bucket}`,
+        details: {
+          from: old ? { ratePerSecond: old.ratePerSecond, burst: old.burst } : null,
+          to: { ratePerSecond, burst },
+        },
+      },
+      tx,
+    );
+    return {
+      provider: saved.provider,
+      bucket: saved.bucket,
+      ratePerSecond: saved.ratePerSecond,
+      burst: saved.burst,
+      updatedAt: saved.updatedAt,
+    };
+  });
 }
