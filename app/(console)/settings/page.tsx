@@ -1,6 +1,8 @@
 import { Card, PageHeader } from "@/components/page-header";
 import { DataTable } from "@/components/data-table";
+import { RateLimitTable } from "@/features/settings/rate-limit-table";
 import { RoleSelect } from "@/features/settings/role-select";
+import { ApiKeysSection } from "@/features/settings/api-keys-section";
 import { listAudit } from "@/lib/audit";
 import { requirePageStaff } from "@/lib/auth/session";
 import { listRateLimits } from "@/lib/settings/rate-limits";
@@ -27,23 +29,15 @@ export default async function SettingsPage() {
       <div className="grid gap-4">
         <Card title="Rate limits">
           <p className="mb-3 text-xs text-slate-500">
-            Shared by every sync function through the governor. Editing arrives with the sync issue.
+            Shared by every sync function through the governor, which reads them on every call: a saved change
+            applies within a second.{isAdmin ? "" : " Only ADMINs can change them."}
           </p>
-          <DataTable
-            testId="rate-limits"
-            headers={["Provider", "Bucket", "Requests / s", "Burst", "Updated"]}
-            rows={limits.map((l) => ({
-              key: `${l.provider}:${l.bucket}`,
-              cells: [
-                l.provider,
-                l.bucket,
-                l.ratePerSecond,
-                l.burst,
-                l.updatedAt ? minute(l.updatedAt) : "built-in default",
-              ],
-            }))}
+          <RateLimitTable
+            canEdit={isAdmin}
+            limits={limits.map((l) => ({ ...l, updatedAt: l.updatedAt?.toISOString() ?? null }))}
           />
         </Card>
+        <ApiKeysSection isAdmin={isAdmin} />
         <Card title="Staff">
           <DataTable
             testId="staff"
