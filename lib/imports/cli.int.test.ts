@@ -100,6 +100,7 @@ describe("npm run import", () => {
     const again = await cli([
       ...["--file", fixture("companies-tab.tsv"), "--object", "companies"],
       ...["--file", fixture("contacts-bom-semicolon.csv"), "--object", "contacts"],
+      ...["--failed-out", path.join(dir, "again.csv")], // not the checkout's working directory
     ]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/contacts\s+4\s+0\s+2\s+2\s+0\s+2/);
