@@ -2,26 +2,11 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchJson } from "@/features/fetch-json";
+import type { TRoiRow } from "@/lib/analytics/roi";
 import { roiKeys } from "./keys";
 
-export interface TRoiMoney {
-  currency: string;
-  spend: number;
-  revenue: number;
-  costPerLead: number | null;
-  costPerApplicant: number | null;
-  costPerEnrolment: number | null;
-  roi: number | null;
-}
-export interface TRoiRow {
-  campaignId: string;
-  campaign: string;
-  period: string;
-  leads: number;
-  applicants: number;
-  enrolments: number;
-  money: TRoiMoney[];
-}
+export type { TRoiMoney, TRoiRow } from "@/lib/analytics/roi";
+
 export interface TSpendRow {
   id: string;
   campaign: string;

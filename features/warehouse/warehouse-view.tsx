@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Card } from "@/components/page-header";
+import { VIEW_COLUMNS } from "@/lib/analytics/warehouse-columns";
 import { IngestPanel } from "./ingest-panel";
 import { BusinessUpload } from "./business-upload";
 import type { TWarehouseStatus } from "./hooks";
@@ -10,35 +11,18 @@ import { ViewTable } from "./view-table";
 const VIEWS = [
   {
     name: "contacts_to_users",
+    columns: VIEW_COLUMNS.contacts_to_users,
     label: "Contacts → users",
-    columns: [
-      "contact_id",
-      "first_name",
-      "last_name",
-      "user_id",
-      "email",
-      "client_lifetime_spend",
-      "currency",
-    ],
   },
   {
     name: "team_spending",
+    columns: VIEW_COLUMNS.team_spending,
     label: "Team spending",
-    columns: [
-      "company_id",
-      "company_name",
-      "team_id",
-      "team_name",
-      "match_score",
-      "total_team_spend",
-      "currency",
-      "match_source",
-    ],
   },
   {
     name: "company_deals",
+    columns: VIEW_COLUMNS.company_deals,
     label: "Company deals",
-    columns: ["deal_id", "amount", "close_date", "company_id", "company_name", "currency"],
   },
 ] as const;
 

@@ -1,14 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { VIEW_COLUMNS, type TViewName } from "@/lib/analytics/warehouse-columns";
 
 /**
  * Server-side paging, sorting, filtering and CSV export of the three warehouse views. Column and
  * sort names come from the allow-lists below (never from the request), values are bound parameters.
  */
 
-export const VIEW_NAMES = ["contacts_to_users", "team_spending", "company_deals"] as const;
-export type TViewName = (typeof VIEW_NAMES)[number];
+export { VIEW_NAMES, type TViewName } from "@/lib/analytics/warehouse-columns";
 
 interface TViewSpec {
   columns: readonly string[];
@@ -22,38 +22,21 @@ interface TViewSpec {
 
 export const VIEW_SPECS: Record<TViewName, TViewSpec> = {
   contacts_to_users: {
-    columns: [
-      "contact_id",
-      "first_name",
-      "last_name",
-      "user_id",
-      "email",
-      "client_lifetime_spend",
-      "currency",
-    ],
+    columns: VIEW_COLUMNS.contacts_to_users,
     searchable: ["email", "first_name", "last_name", "contact_id", "user_id"],
     tiebreak: ["contact_id", "user_id"],
     defaultSort: "client_lifetime_spend",
     numeric: new Set(["client_lifetime_spend"]),
   },
   team_spending: {
-    columns: [
-      "company_id",
-      "company_name",
-      "team_id",
-      "team_name",
-      "match_score",
-      "total_team_spend",
-      "currency",
-      "match_source",
-    ],
+    columns: VIEW_COLUMNS.team_spending,
     searchable: ["company_name", "team_name", "company_id", "team_id"],
     tiebreak: ["company_id", "team_id", "currency"],
     defaultSort: "total_team_spend",
     numeric: new Set(["match_score", "total_team_spend"]),
   },
   company_deals: {
-    columns: ["deal_id", "amount", "close_date", "company_id", "company_name", "currency"],
+    columns: VIEW_COLUMNS.company_deals,
     searchable: ["company_name", "deal_id", "company_id"],
     tiebreak: ["deal_id", "company_id"],
     defaultSort: "amount",
