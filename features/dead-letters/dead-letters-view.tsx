@@ -11,6 +11,7 @@ import {
   type TDeadLetterQuery,
 } from "@/features/dead-letters/use-dead-letters";
 import type { TDeadLetterList } from "@/lib/dead-letters/list";
+import { TableHead } from "@/components/table-head";
 
 const STATUS_TABS = ["open", "replayed", "discarded", "all"] as const;
 const field =
@@ -129,19 +130,7 @@ export function DeadLettersView({ initial, canAct }: { initial: TDeadLetterList;
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full" data-testid="dead-letters">
-              <thead>
-                <tr>
-                  {["When (UTC)", "Function", "Subject", "Error", "Attempts", "Status", ""].map((h, i) => (
-                    <th
-                      key={h || i}
-                      scope="col"
-                      className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
-                    >
-                      {h || <span className="sr-only">Actions</span>}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead headers={["When (UTC)", "Function", "Subject", "Error", "Attempts", "Status", ""]} />
               <tbody>
                 {list.rows.map((r) => (
                   <tr

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson } from "@/features/fetch-json";
 import { syncKeys } from "@/features/sync/keys";
+import { TableHead } from "@/components/table-head";
 
 export interface TRateLimitView {
   provider: string;
@@ -123,19 +124,7 @@ export function RateLimitTable({ limits, canEdit }: { limits: TRateLimitView[]; 
   return (
     <div className="overflow-x-auto">
       <table className="w-full" data-testid="rate-limits">
-        <thead>
-          <tr>
-            {headers.map((h, i) => (
-              <th
-                key={h || i}
-                scope="col"
-                className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
-              >
-                {h || <span className="sr-only">Actions</span>}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead headers={headers} />
         <tbody>
           {limits.map((l) => (
             <RateLimitRow

@@ -8,6 +8,7 @@ import { syncKeys } from "@/features/sync/keys";
 import { MappingHistory } from "@/features/sync/mapping-history";
 import { useMappings, useResync, type TResyncBody } from "@/features/sync/use-mappings";
 import type { TMappingRow } from "@/lib/sync-console/mappings";
+import { TableHead } from "@/components/table-head";
 
 const STATUSES = ["all", "ok", "error", "customer_deleted", "contact_deleted"] as const;
 const PAGE = 50;
@@ -156,27 +157,17 @@ export function MappingsView({
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full" data-testid="mappings">
-              <thead>
-                <tr>
-                  {[
-                    "Email",
-                    "HubSpot contact",
-                    "Stripe customer",
-                    "Last → Stripe",
-                    "Last → HubSpot",
-                    "Status",
-                    "",
-                  ].map((h, i) => (
-                    <th
-                      key={h || i}
-                      scope="col"
-                      className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
-                    >
-                      {h || <span className="sr-only">Actions</span>}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead
+                headers={[
+                  "Email",
+                  "HubSpot contact",
+                  "Stripe customer",
+                  "Last → Stripe",
+                  "Last → HubSpot",
+                  "Status",
+                  "",
+                ]}
+              />
               <tbody>
                 {rows.map((m) => (
                   <tr
