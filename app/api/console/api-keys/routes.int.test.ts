@@ -10,6 +10,7 @@ import { hashApiKey } from "@/lib/api-keys/keys";
 import { db } from "@/lib/db";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { withFreshDatabase } from "@/test/db";
+import { consoleRequest as request } from "@/test/console-request";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("next-auth", async (importOriginal) => ({
@@ -23,14 +24,6 @@ const as = (role: keyof typeof users) => {
   session.userId = users[role];
 };
 const noParams = { params: Promise.resolve({}) };
-
-function request(method: string, path: string, body?: unknown): Request {
-  return new Request(`http://localhost${path}`, {
-    method,
-    headers: { "content-type": "application/json", origin: "http://localhost", host: "localhost" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 beforeAll(async () => {
   vi.stubEnv("DATABASE_URL", database.url());

@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { MAPPING_KEY, MODE_KEY, readEventsMode, resetEventsModeCacheForTests } from "@/lib/events/settings";
 import { withFreshDatabase } from "@/test/db";
+import { consoleRequest as request } from "@/test/console-request";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("next-auth", async (importOriginal) => ({
@@ -24,14 +25,6 @@ const as = (role: keyof typeof users | null) => {
   session.userId = role ? users[role] : null;
 };
 const ctx = { params: Promise.resolve({}) };
-
-function request(method: string, path: string, body?: unknown): Request {
-  return new Request(`http://localhost${path}`, {
-    method,
-    headers: { "content-type": "application/json", origin: "http://localhost", host: "localhost" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 async function errorOf(res: Response) {
   return ((await res.json()) as { error: { message: string; details?: Record<string, string> } }).error;

@@ -13,6 +13,7 @@ import { resetEnvCacheForTests } from "@/lib/env";
 import { DEFAULT_IDENTITY_SETTINGS, IDENTITY_SETTINGS_KEY } from "@/lib/identity/settings";
 import { startAppInngest, type TAppInngest } from "@/test/app-inngest";
 import { withFreshDatabase } from "@/test/db";
+import { consoleRequest as request } from "@/test/console-request";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("next-auth", async (importOriginal) => ({
@@ -27,14 +28,6 @@ const as = (role: keyof typeof users | null) => {
   session.userId = role ? users[role] : null;
 };
 const ctx = { params: Promise.resolve({}) };
-
-function request(method: string, path: string, body?: unknown): Request {
-  return new Request(`http://localhost${path}`, {
-    method,
-    headers: { "content-type": "application/json", origin: "http://localhost", host: "localhost" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 const valid = {
   ...DEFAULT_IDENTITY_SETTINGS,
