@@ -107,6 +107,9 @@ test("an operator inspects and replays a dead letter; the replay is sent once an
   const id = await seedDeadLetter(objectId);
 
   await signIn(page, "OPERATOR", "/dead-letters");
+  // Outbox dead letters are lifecycle events, so the page shows the events mode (read-only here).
+  await expect(page.getByTestId("events-mode")).toHaveText(/Mode: (Dry run|Live|Disabled)/);
+  await expect(page.getByTestId("events-mode-select")).toHaveCount(0);
   const row = page.getByTestId(`dl-row-${id}`);
   await expect(row).toContainText("sync-resync");
   await expect(row).toContainText(`HUBSPOT:contact:${objectId}`);
