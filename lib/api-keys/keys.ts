@@ -19,14 +19,14 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");
 }
 
-export async function createApiKey(input: {
-  name: string;
-  scopes: TApiKeyScope[];
-  createdById: string | null;
-}): Promise<{ id: string; key: string; prefix: string }> {
+export async function createApiKey(
+  input: { name: string; scopes: TApiKeyScope[]; createdById: string | null },
+  /** Pass the transaction client so the key commits with its audit row. */
+  tx: Pick<ReturnType<typeof db>, "apiKey"> = db(),
+): Promise<{ id: string; key: string; prefix: string }> {
   const key = `${PREFIX}${randomBytes(32).toString("base64url")}`;
   const prefix = key.slice(0, PREFIX.length + 6);
-  const row = await db().apiKey.create({
+  const row = await tx.apiKey.create({
     data: {
       name: input.name,
       prefix,

@@ -67,14 +67,20 @@ export async function issueApiKey(
   actor: TStaff,
   input: TApiKeyCreate,
 ): Promise<{ id: string; key: string; prefix: string }> {
-  const created = await createApiKey({ name: input.name, scopes: input.scopes, createdById: actor.id });
-  await recordAudit({
-    actorId: actor.id,
-    action: "api_key.create",
-    target: `ApiKey:${created.id}`,
-    details: { name: input.name, prefix: created.prefix, scopes: input.scopes },
+  // One transaction: a key never exists without the audit row that says who created it.
+  return db().$transaction(async (tx) => {
+    const created = await createApiKey({ name: input.name, scopes: input.scopes, createdById: actor.id }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "api_key.create",
+        target: `ApiKey:${created.id}`,
+        details: { name: input.name, prefix: created.prefix, scopes: input.scopes },
+      },
+      tx,
+    );
+    return created;
   });
-  return created;
 }
 
 /** Revokes a key at once (verifyApiKey reads the row on every request). Revoking twice is a no-op. */
