@@ -11,9 +11,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { z } from "zod";
+import { createScratchDatabase } from "@/bench/lib/scratch-db";
 import { childProcessEnv, parseEnv } from "@/lib/env";
 import { startHubspotSandbox } from "@/sandbox/hubspot";
 import { migrateDeploy } from "@/scripts/lib/migrate";
@@ -26,16 +25,6 @@ const ZBenchEnv = z.object({
   BENCH_IMPORT_TICKETS: z.coerce.number().int().min(1).default(5000),
   BENCH_HUBSPOT_RATE: z.coerce.number().positive().default(10),
 });
-
-async function admin(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 function runWorker(env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -57,10 +46,7 @@ export async function run(): Promise<Record<string, unknown>> {
     contacts: env.BENCH_IMPORT_CONTACTS,
     tickets: env.BENCH_IMPORT_TICKETS,
   };
-  const dbName = `bench_import_${randomBytes(5).toString("hex")}`;
-  await admin(env.BENCH_POSTGRES_ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  const url = new URL(env.BENCH_POSTGRES_ADMIN_URL);
-  url.pathname = `/${dbName}`;
+  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_import");
   const dir = mkdtempSync(path.join(tmpdir(), "rb-import-bench-"));
   const hubspot = await startHubspotSandbox({
     port: 0,
@@ -68,11 +54,11 @@ export async function run(): Promise<Record<string, unknown>> {
     settings: { tenSecondlyLimit: Math.round(env.BENCH_HUBSPOT_RATE * 10) },
   });
   try {
-    await migrateDeploy(url.toString(), { quiet: true });
+    await migrateDeploy(db.url, { quiet: true });
     await writeImportFiles(dir, sizes);
     const out = await runWorker(
       childProcessEnv({
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: db.url,
         NEXTAUTH_SECRET: "bench-secret-".padEnd(40, "x"),
         HUBSPOT_ACCESS_TOKEN: "pat-na1-bench",
         HUBSPOT_API_BASE: hubspot.url,
@@ -127,8 +113,6 @@ export async function run(): Promise<Record<string, unknown>> {
   } finally {
     await hubspot.close();
     rmSync(dir, { recursive: true, force: true });
-    await admin(env.BENCH_POSTGRES_ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(
-      () => undefined,
-    );
+    await db.drop().catch(() => undefined);
   }
 }

@@ -12,12 +12,13 @@
  *
  *   npm run bench -- events-ingest
  */
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { z } from "zod";
+import { createScratchDatabase } from "@/bench/lib/scratch-db";
+import { percentile } from "@/bench/lib/stats";
 import { inngest } from "@/inngest/client";
 import { createApiKey, verifyApiKey } from "@/lib/api-keys/keys";
 import { errorResponse, json } from "@/lib/api/respond";
@@ -36,16 +37,6 @@ const ZBenchEnv = z.object({
   /** `none` skips the Inngest hand-off (to see its share of the latency; the drain would send later). */
   BENCH_EVENTS_HANDOFF: z.enum(["inngest", "none"]).default("inngest"),
 });
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** node:http → the route's Web Request/Response. */
 function serve(handler: (req: Request) => Promise<Response>) {
@@ -115,19 +106,11 @@ interface TLoadResult {
   seconds: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 export async function run(): Promise<Record<string, unknown>> {
   const env = parseEnv(ZBenchEnv);
   setLogLevel("warn");
-  const dbName = `bench_events_${randomBytes(5).toString("hex")}`;
-  await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  const u = new URL(env.BENCH_POSTGRES_ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
+  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_events");
+  const databaseUrl = db.url;
   let runner: TChildRunner | undefined;
   let server: ReturnType<typeof serve> | undefined;
   try {
@@ -240,7 +223,7 @@ export async function run(): Promise<Record<string, unknown>> {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await runner?.kill();
     await disconnectDb();
-    await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await db.drop();
   }
 }
 

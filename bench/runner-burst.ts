@@ -9,7 +9,6 @@
  *
  *   npx tsx bench/runner-burst.ts          (or: npm run bench -- runner-burst)
  */
-import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -18,6 +17,8 @@ import { Inngest } from "inngest";
 import { createServer } from "inngest/node";
 import pg from "pg";
 import { z } from "zod";
+import { createScratchDatabase } from "@/bench/lib/scratch-db";
+import { waitUntil } from "@/bench/lib/wait";
 import { parseEnv } from "@/lib/env";
 import { findFreePort, spawnRunner, type TChildRunner } from "@/sandbox/inngest/child-runner";
 
@@ -30,31 +31,10 @@ const ZBenchEnv = z.object({
 
 const FUNCTION_ID = "burst-record-batch";
 
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export async function run(): Promise<Record<string, unknown>> {
   const env = parseEnv(ZBenchEnv);
-  const dbName = `bench_runner_${randomBytes(5).toString("hex")}`;
-  await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  const dbUrlObj = new URL(env.BENCH_POSTGRES_ADMIN_URL);
-  dbUrlObj.pathname = `/${dbName}`;
-  const databaseUrl = dbUrlObj.toString();
+  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_runner");
+  const databaseUrl = db.url;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   // Dropping the database at the end closes idle connections; that must not crash the benchmark.
   pool.on("error", () => undefined);
@@ -105,7 +85,7 @@ export async function run(): Promise<Record<string, unknown>> {
     app = createServer({ client: inngest, functions: [fn] });
     await new Promise<void>((resolve) => app?.listen(0, "127.0.0.1", () => resolve()));
     const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
-    const logFile = path.join(tmpdir(), `runner-burst-${dbName}.log`);
+    const logFile = path.join(tmpdir(), `runner-burst-${db.name}.log`);
     const startRunnerProcess = async () => {
       runner = spawnRunner({ databaseUrl, port, appUrls: [appUrl], logLevel: "warn", logFile });
       await runner.ready();
@@ -244,7 +224,7 @@ export async function run(): Promise<Record<string, unknown>> {
       await new Promise<void>((resolve) => app?.close(() => resolve()));
     }
     await pool.end();
-    await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await db.drop();
   }
 }
 

@@ -11,16 +11,17 @@
  *
  *   npm run bench -- seed-burst      (BENCH_SYNC_CONTACTS=10000 for the issue's full size)
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import pg from "pg";
 import type Stripe from "stripe";
 import { z } from "zod";
-import { childProcessEnv, parseEnv } from "@/lib/env";
+import { launchAppWithRunner, serveAppChild } from "@/bench/lib/app-child";
+import { createScratchDatabase } from "@/bench/lib/scratch-db";
+import { percentile } from "@/bench/lib/stats";
+import { sleep } from "@/bench/lib/wait";
+import { parseEnv } from "@/lib/env";
 import { startHubspotSandbox, type THubspotSandbox } from "@/sandbox/hubspot";
-import { findFreePort, spawnRunner, type TChildRunner } from "@/sandbox/inngest/child-runner";
+import { findFreePort, type TChildRunner } from "@/sandbox/inngest/child-runner";
 import { startStripeSandbox, type TStripeSandbox } from "@/sandbox/stripe";
 import { createTestClient } from "@/sandbox/stripe/test-client";
 import { migrateDeploy } from "@/scripts/lib/migrate";
@@ -32,104 +33,35 @@ const ZBenchEnv = z.object({
   BENCH_SYNC_PURCHASES: z.coerce.number().int().min(0).max(1000).default(150),
   BENCH_SYNC_TIMEOUT_S: z.coerce.number().int().min(10).max(900).default(150),
 });
-const ZAppChildEnv = z.object({ BENCH_APP_PORT: z.coerce.number().int() });
 
 const HUBSPOT_SECRET = "bench-sync-hubspot-secret";
 const STRIPE_SECRET = "whsec_bench_sync";
 const APP_ID = "1160452";
 const TOKEN = "pat-na1-bench0000-0000-0000-0000-000000000000";
 const STRIPE_KEY = "sk_test_benchsync1234567890";
-const root = path.resolve(import.meta.dirname, "..");
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ───────────────────────── the app (child process) ─────────────────────────
 
 async function serveApp(): Promise<void> {
-  const { BENCH_APP_PORT } = parseEnv(ZAppChildEnv);
-  const { serve } = await import("inngest/node");
-  const { inngest } = await import("@/inngest/client");
-  const { processWebhookFunction } = await import("@/inngest/functions/process-webhook");
-  const { syncContactToStripeFunction } = await import("@/inngest/functions/sync-contact-to-stripe");
-  const { syncCustomerToHubspotFunction } = await import("@/inngest/functions/sync-customer-to-hubspot");
-  const { syncPurchaseToHubspotFunction } = await import("@/inngest/functions/sync-purchase-to-hubspot");
-  const { receiveHubspotWebhook, receiveStripeWebhook } = await import("@/lib/inbox/receive");
-  const { AppError } = await import("@/lib/errors");
-  const { setLogLevel } = await import("@/lib/logger");
-  setLogLevel("warn");
-  const inngestHandler = serve({
-    client: inngest,
-    functions: [
+  await serveAppChild(async () => {
+    const { processWebhookFunction } = await import("@/inngest/functions/process-webhook");
+    const { syncContactToStripeFunction } = await import("@/inngest/functions/sync-contact-to-stripe");
+    const { syncCustomerToHubspotFunction } = await import("@/inngest/functions/sync-customer-to-hubspot");
+    const { syncPurchaseToHubspotFunction } = await import("@/inngest/functions/sync-purchase-to-hubspot");
+    return [
       processWebhookFunction,
       syncContactToStripeFunction,
       syncCustomerToHubspotFunction,
       syncPurchaseToHubspotFunction,
-    ],
+    ];
   });
-  const server = createServer((req, res) => {
-    if (req.url?.startsWith("/api/inngest")) return void inngestHandler(req, res);
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://${req.headers.host}${req.url}`, {
-        method: "POST",
-        headers,
-        body: new Uint8Array(Buffer.concat(chunks)),
-      });
-      let status = 200;
-      let body: unknown;
-      try {
-        body = req.url?.includes("stripe")
-          ? await receiveStripeWebhook(request)
-          : await receiveHubspotWebhook(request);
-      } catch (error) {
-        status = error instanceof AppError ? error.status : 500;
-        body = { error: error instanceof Error ? error.message : "internal" };
-      }
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(BENCH_APP_PORT, "127.0.0.1", () => resolve()));
-  process.stdout.write("app-ready\n");
 }
 
 // ───────────────────────── the driver (parent) ─────────────────────────
 
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function startApp(env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(root, "bench/seed-burst.ts"), "--app"],
-    { cwd: root, env: childProcessEnv(env), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-20_000);
-      if (output.includes("app-ready")) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`app exited (${code}): ${output.slice(-2000)}`)));
-  });
-  return { child, ready };
-}
-
 function percentiles(values: number[]) {
   const s = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : 0);
-  return { n: s.length, p50: at(50), p95: at(95), max: s.at(-1) ?? 0 };
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), max: s.at(-1) ?? 0 };
 }
 
 async function hubspotContacts(hub: THubspotSandbox): Promise<{ id: string; email: string | null }[]> {
@@ -165,11 +97,8 @@ async function counters(url: string): Promise<{ requests: number; rateLimited: n
 
 export async function run(): Promise<Record<string, unknown>> {
   const env = parseEnv(ZBenchEnv);
-  const dbName = `bench_sync_${randomBytes(5).toString("hex")}`;
-  await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  const u = new URL(env.BENCH_POSTGRES_ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
+  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_sync");
+  const databaseUrl = db.url;
   let runner: TChildRunner | undefined;
   let app: ChildProcess | undefined;
   let hub: THubspotSandbox | undefined;
@@ -192,33 +121,22 @@ export async function run(): Promise<Record<string, unknown>> {
       log: () => undefined,
     });
     const stripe: Stripe = createTestClient(str.port, STRIPE_KEY);
-    const runnerPort = await findFreePort();
-    runner = spawnRunner({
+    const launched = await launchAppWithRunner({
+      scenario: "bench/seed-burst.ts",
       databaseUrl,
-      port: runnerPort,
-      appUrls: [`${appUrl}/api/inngest`],
-      logLevel: "warn",
+      appPort,
+      env: {
+        HUBSPOT_ACCESS_TOKEN: TOKEN,
+        HUBSPOT_API_BASE: hub.url,
+        HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
+        HUBSPOT_APP_ID: APP_ID,
+        STRIPE_SECRET_KEY: STRIPE_KEY,
+        STRIPE_API_BASE: str.url,
+        STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+      },
     });
-    const started = startApp({
-      BENCH_APP_PORT: String(appPort),
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      NEXTAUTH_SECRET: randomBytes(24).toString("base64"),
-      APP_URL: appUrl,
-      INNGEST_DEV: runner.url,
-      INNGEST_BASE_URL: runner.url,
-      HUBSPOT_ACCESS_TOKEN: TOKEN,
-      HUBSPOT_API_BASE: hub.url,
-      HUBSPOT_CLIENT_SECRET: HUBSPOT_SECRET,
-      HUBSPOT_APP_ID: APP_ID,
-      STRIPE_SECRET_KEY: STRIPE_KEY,
-      STRIPE_API_BASE: str.url,
-      STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
-      LOG_LEVEL: "warn",
-    });
-    app = started.child;
-    await started.ready;
-    await runner.ready();
+    ({ runner, app } = launched);
+    await launched.ready();
 
     const t0 = Date.now();
     // Load: contacts at an even pace over ~50 s, customers and purchases alongside (within one minute).
@@ -372,7 +290,7 @@ export async function run(): Promise<Record<string, unknown>> {
     await hub?.close();
     await str?.close();
     await pool.end();
-    await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await db.drop();
   }
 }
 

@@ -6,10 +6,9 @@
  * (defaults 100,000 / 20,000 / 50,000 / 100,000 / 15 per second).
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { z } from "zod";
+import { createScratchDatabase } from "@/bench/lib/scratch-db";
 import { childProcessEnv, parseEnv } from "@/lib/env";
 import { findFreePort } from "@/sandbox/inngest/child-runner";
 import { migrateDeploy } from "@/scripts/lib/migrate";
@@ -19,16 +18,6 @@ const ZBenchEnv = z.object({
 });
 
 const root = path.resolve(import.meta.dirname, "..");
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function runWorker(env: Record<string, string>): Promise<Record<string, unknown>> {
   const child = spawn(
@@ -54,11 +43,8 @@ function runWorker(env: Record<string, string>): Promise<Record<string, unknown>
 
 export async function run(): Promise<Record<string, unknown>> {
   const env = parseEnv(ZBenchEnv);
-  const dbName = `bench_warehouse_${randomBytes(5).toString("hex")}`;
-  await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  const u = new URL(env.BENCH_POSTGRES_ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
+  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_warehouse");
+  const databaseUrl = db.url;
   try {
     await migrateDeploy(databaseUrl, { quiet: true });
     const port = await findFreePort();
@@ -70,8 +56,6 @@ export async function run(): Promise<Record<string, unknown>> {
       BENCH_WH_PORT: String(port),
     });
   } finally {
-    await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(
-      () => undefined,
-    );
+    await db.drop().catch(() => undefined);
   }
 }

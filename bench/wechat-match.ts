@@ -15,16 +15,18 @@
  *
  *   npm run bench -- wechat-match
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
-import { childProcessEnv, parseEnv } from "@/lib/env";
+import { launchAppWithRunner, serveAppChild } from "@/bench/lib/app-child";
+import { createScratchDatabase } from "@/bench/lib/scratch-db";
+import { percentile } from "@/bench/lib/stats";
+import { sleep } from "@/bench/lib/wait";
+import { parseEnv } from "@/lib/env";
 import { generateCode } from "@/lib/identity/code";
 import { startHubspotSandbox, type THubspotSandbox } from "@/sandbox/hubspot";
-import { findFreePort, spawnRunner, type TChildRunner } from "@/sandbox/inngest/child-runner";
+import { findFreePort, type TChildRunner } from "@/sandbox/inngest/child-runner";
 import { migrateDeploy } from "@/scripts/lib/migrate";
 
 const ZBenchEnv = z.object({
@@ -33,98 +35,20 @@ const ZBenchEnv = z.object({
   BENCH_MATCH_RATE: z.coerce.number().min(0.5).max(200).default(5),
 });
 
-const ZAppChildEnv = z.object({ BENCH_APP_PORT: z.coerce.number().int() });
-
 const CLIENT_SECRET = "bench-hubspot-client-secret";
 const TOKEN = "pat-na1-bench0000-0000-0000-0000-000000000000";
-const root = path.resolve(import.meta.dirname, "..");
 
 // ───────────────────────── the app (child process) ─────────────────────────
 
 async function serveApp(): Promise<void> {
-  const { BENCH_APP_PORT } = parseEnv(ZAppChildEnv);
-  const { serve } = await import("inngest/node");
-  const { inngest } = await import("@/inngest/client");
-  const { processWebhookFunction } = await import("@/inngest/functions/process-webhook");
-  const { identityHubspotContactFunction } = await import("@/inngest/functions/identity-hubspot-contact");
-  const { receiveHubspotWebhook } = await import("@/lib/inbox/receive");
-  const { AppError } = await import("@/lib/errors");
-  const { setLogLevel } = await import("@/lib/logger");
-  setLogLevel("warn");
-  const inngestHandler = serve({
-    client: inngest,
-    functions: [processWebhookFunction, identityHubspotContactFunction],
+  await serveAppChild(async () => {
+    const { processWebhookFunction } = await import("@/inngest/functions/process-webhook");
+    const { identityHubspotContactFunction } = await import("@/inngest/functions/identity-hubspot-contact");
+    return [processWebhookFunction, identityHubspotContactFunction];
   });
-  const server = createServer((req, res) => {
-    if (req.url?.startsWith("/api/inngest")) return void inngestHandler(req, res);
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      let status = 200;
-      let body: unknown;
-      try {
-        body = await receiveHubspotWebhook(
-          new Request(`http://${req.headers.host}${req.url}`, {
-            method: "POST",
-            headers,
-            body: new Uint8Array(Buffer.concat(chunks)),
-          }),
-        );
-      } catch (error) {
-        status = error instanceof AppError ? error.status : 500;
-        body = { error: error instanceof Error ? error.message : "internal" };
-      }
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(BENCH_APP_PORT, "127.0.0.1", () => resolve()));
-  process.stdout.write("app-ready\n");
 }
 
 // ───────────────────────── the benchmark (parent) ─────────────────────────
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function startApp(env: Record<string, string>): {
-  child: ChildProcess;
-  ready: Promise<void>;
-  output: () => string;
-} {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(root, "bench/wechat-match.ts"), "--app"],
-    { cwd: root, env: childProcessEnv(env), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-20_000);
-      if (output.includes("app-ready")) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`app exited (${code}): ${output.slice(-2000)}`)));
-  });
-  return { child, ready, output: () => output };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function historyMs(hubspot: THubspotSandbox, contactId: string, property: string): number | null {
   const record = hubspot.portal.store.find("contacts", contactId);
@@ -136,11 +60,8 @@ function historyMs(hubspot: THubspotSandbox, contactId: string, property: string
 
 export async function run(): Promise<Record<string, unknown>> {
   const env = parseEnv(ZBenchEnv);
-  const dbName = `bench_match_${randomBytes(5).toString("hex")}`;
-  await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  const u = new URL(env.BENCH_POSTGRES_ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
+  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_match");
+  const databaseUrl = db.url;
   let runner: TChildRunner | undefined;
   let app: ChildProcess | undefined;
   let hubspot: THubspotSandbox | undefined;
@@ -164,29 +85,18 @@ export async function run(): Promise<Record<string, unknown>> {
       groupName: "contactinformation",
     } as never);
 
-    const runnerPort = await findFreePort();
-    runner = spawnRunner({
+    const launched = await launchAppWithRunner({
+      scenario: "bench/wechat-match.ts",
       databaseUrl,
-      port: runnerPort,
-      appUrls: [`${appUrl}/api/inngest`],
-      logLevel: "warn",
+      appPort,
+      env: {
+        HUBSPOT_ACCESS_TOKEN: TOKEN,
+        HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
+        HUBSPOT_API_BASE: hubspot.url,
+      },
     });
-    const started = startApp({
-      BENCH_APP_PORT: String(appPort),
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      NEXTAUTH_SECRET: randomBytes(24).toString("base64"),
-      APP_URL: appUrl,
-      INNGEST_DEV: runner.url,
-      INNGEST_BASE_URL: runner.url,
-      HUBSPOT_ACCESS_TOKEN: TOKEN,
-      HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
-      HUBSPOT_API_BASE: hubspot.url,
-      LOG_LEVEL: "warn",
-    });
-    app = started.child;
-    await started.ready;
-    await runner.ready();
+    ({ runner, app } = launched);
+    await launched.ready();
 
     // Followers with issued codes (as the WeChat callback leaves them), plus warm-up ones.
     const warmup = 5;
@@ -284,7 +194,7 @@ export async function run(): Promise<Record<string, unknown>> {
     await runner?.kill();
     await hubspot?.close();
     await pool.end();
-    await adminQuery(env.BENCH_POSTGRES_ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await db.drop();
   }
 }
 

@@ -1,0 +1,141 @@
+/**
+ * The app as a child process, for scenarios that run the real webhook intake and Inngest functions
+ * outside `next start`: the parent spawns the scenario file again with `--app` (so the app's
+ * configuration comes through the environment, read by lib/env.ts as in production), and the child
+ * serves `/api/inngest` plus the HubSpot/Stripe webhook intake (lib/inbox/receive.ts) on
+ * BENCH_APP_PORT, printing `app-ready` once listening.
+ *
+ * Unlike bench/lib/webhook-server.ts (in-process, for tests), this runs inside the child, so its app
+ * modules are imported dynamically, after the child's environment is in place.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import path from "node:path";
+import type { serve as TServe } from "inngest/node";
+import { z } from "zod";
+import { childProcessEnv, parseEnv } from "@/lib/env";
+import { findFreePort, spawnRunner, type TChildRunner } from "@/sandbox/inngest/child-runner";
+
+const ZAppChildEnv = z.object({ BENCH_APP_PORT: z.coerce.number().int() });
+const root = path.resolve(import.meta.dirname, "../..");
+
+type TFunctions = Parameters<typeof TServe>[0]["functions"];
+
+/**
+ * In the child: serves the given functions and the webhook intake — URLs containing `stripe` go to
+ * receiveStripeWebhook, everything else to receiveHubspotWebhook.
+ */
+export async function serveAppChild(loadFunctions: () => Promise<TFunctions>): Promise<void> {
+  const { BENCH_APP_PORT } = parseEnv(ZAppChildEnv);
+  const { serve } = await import("inngest/node");
+  const { inngest } = await import("@/inngest/client");
+  const functions = await loadFunctions();
+  const { receiveHubspotWebhook, receiveStripeWebhook } = await import("@/lib/inbox/receive");
+  const { AppError } = await import("@/lib/errors");
+  const { setLogLevel } = await import("@/lib/logger");
+  setLogLevel("warn");
+  const inngestHandler = serve({ client: inngest, functions });
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith("/api/inngest")) return void inngestHandler(req, res);
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      const request = new Request(`http://${req.headers.host}${req.url}`, {
+        method: "POST",
+        headers,
+        body: new Uint8Array(Buffer.concat(chunks)),
+      });
+      let status = 200;
+      let body: unknown;
+      try {
+        body = req.url?.includes("stripe")
+          ? await receiveStripeWebhook(request)
+          : await receiveHubspotWebhook(request);
+      } catch (error) {
+        status = error instanceof AppError ? error.status : 500;
+        body = { error: error instanceof Error ? error.message : "internal" };
+      }
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(BENCH_APP_PORT, "127.0.0.1", () => resolve()));
+  process.stdout.write("app-ready\n");
+}
+
+/**
+ * In the parent: runs `<scenario> --app` (path relative to the repo root) with `env`; `ready`
+ * resolves on `app-ready` and rejects if the child exits first.
+ */
+export function startAppChild(
+  scenario: string,
+  env: Record<string, string>,
+): { child: ChildProcess; ready: Promise<void>; output: () => string } {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(root, scenario), "--app"],
+    { cwd: root, env: childProcessEnv(env), stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString("utf8")).slice(-20_000);
+      if (output.includes("app-ready")) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`app exited (${code}): ${output.slice(-2000)}`)));
+  });
+  return { child, ready, output: () => output };
+}
+
+export interface TLaunchedApp {
+  runner: TChildRunner;
+  app: ChildProcess;
+  /** Resolves once the app has printed `app-ready` and the runner answers. */
+  ready(): Promise<void>;
+}
+
+/**
+ * In the parent: spawns the local Inngest runner (pointed at the app's `/api/inngest`) and the app
+ * child with the environment every scenario gives it (production mode, the scratch database, the
+ * runner as Inngest, a random NEXTAUTH_SECRET, log level warn) plus `env` for the providers.
+ * Returns as soon as both are spawned so the caller can kill them in its `finally`.
+ */
+export async function launchAppWithRunner(opts: {
+  scenario: string;
+  databaseUrl: string;
+  appPort: number;
+  env: Record<string, string>;
+}): Promise<TLaunchedApp> {
+  const appUrl = `http://127.0.0.1:${opts.appPort}`;
+  const runnerPort = await findFreePort();
+  const runner = spawnRunner({
+    databaseUrl: opts.databaseUrl,
+    port: runnerPort,
+    appUrls: [`${appUrl}/api/inngest`],
+    logLevel: "warn",
+  });
+  const started = startAppChild(opts.scenario, {
+    BENCH_APP_PORT: String(opts.appPort),
+    NODE_ENV: "production",
+    DATABASE_URL: opts.databaseUrl,
+    NEXTAUTH_SECRET: randomBytes(24).toString("base64"),
+    APP_URL: appUrl,
+    INNGEST_DEV: runner.url,
+    INNGEST_BASE_URL: runner.url,
+    ...opts.env,
+    LOG_LEVEL: "warn",
+  });
+  return {
+    runner,
+    app: started.child,
+    ready: async () => {
+      await started.ready;
+      await runner.ready();
+    },
+  };
+}
