@@ -131,6 +131,15 @@ describe("createWebhookDeliverer", () => {
     expect(records[1]!.duplicateOf).toBe(records[0]!.id);
   });
 
+  it("sends every delivery `copies` times in all", async () => {
+    const d = makeDeliverer({ copies: 3 });
+    d.enqueue({ label: "x", eventIds: ["e1"], render: () => "{}" });
+    await d.waitForIdle();
+    expect(received).toHaveLength(3);
+    const [first, ...copies] = d.deliveries();
+    expect(copies.map((c) => c.duplicateOf)).toEqual([first!.id, first!.id]);
+  });
+
   it("reorders concurrent deliveries with jitter", async () => {
     const d = makeDeliverer({ reorderJitterMs: 200, seed: 3 });
     for (let i = 0; i < 20; i++) d.enqueue({ label: "x", render: () => String(i) });

@@ -27,6 +27,8 @@ export const ZWebhookKnobs = z
     delayMs: z.number().int().min(0).max(3_600_000).default(0),
     /** Probability that a delivery is also sent a second, independent time. */
     duplicateRate: z.number().min(0).max(1).default(0),
+    /** Every delivery is sent this many times in all, independently (chaos: "each webhook three times"). */
+    copies: z.number().int().min(1).max(5).default(1),
     /** Each delivery waits an extra uniform [0, reorderJitterMs) so concurrent ones arrive shuffled. */
     reorderJitterMs: z.number().int().min(0).max(600_000).default(0),
     /** Multiplies retry backoffs: 1 is real time; 1/86_400 compresses a day into a second. */
@@ -113,6 +115,7 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
 
   function enqueue(input: TEnqueueInput): string {
     const id = addRecord(input);
+    for (let copy = 1; copy < knobs.copies; copy++) addRecord(input, id);
     if (knobs.duplicateRate > 0 && random() < knobs.duplicateRate) addRecord(input, id);
     return id;
   }
@@ -130,7 +133,11 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
     };
     records.push(record);
     if (records.length > keep) {
-      const dropped = records.splice(0, records.length - keep);
+      // Only settled deliveries are forgotten: one still scheduled or held (an outage) must still go out.
+      const excess = records.length - keep;
+      const dropped = records.filter(isSettled).slice(0, excess);
+      const gone = new Set(dropped.map((d) => d.id));
+      records = records.filter((r) => !gone.has(r.id));
       for (const d of dropped) renders.delete(d.id);
     }
     if (record.state === "scheduled") {
@@ -140,6 +147,10 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
     }
     events.emit("change");
     return id;
+  }
+
+  function isSettled(r: TDeliveryRecord): boolean {
+    return r.state === "delivered" || r.state === "failed" || r.state === "skipped";
   }
 
   function find(id: string): TDeliveryRecord | undefined {

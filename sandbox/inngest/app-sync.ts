@@ -2,11 +2,12 @@ import type { TLogger } from "./log";
 
 /**
  * Triggers a Sync (SDK spec 4.3) of each app by sending `PUT` to its serve URL, as the dev server does
- * for `-u` URLs. The SDK answers by POSTing its functions to our `/fn/register`. Apps that are not up
- * yet are retried (1 s, growing to 10 s) until they answer or the runner stops.
+ * for `-u` URLs. The SDK answers by POSTing its functions to our `/fn/register` before it answers the
+ * PUT, so `true` means the functions are registered. Apps that are not up yet are retried (250 ms,
+ * growing to 5 s, so a freshly started app is picked up quickly) until they answer or the runner stops.
  */
 export async function syncApp(url: string, log: TLogger, signal: AbortSignal): Promise<boolean> {
-  let delay = 1_000;
+  let delay = 250;
   let warned = false;
   while (!signal.aborted) {
     try {
@@ -46,7 +47,7 @@ export async function syncApp(url: string, log: TLogger, signal: AbortSignal): P
         { once: true },
       );
     });
-    delay = Math.min(delay * 2, 10_000);
+    delay = Math.min(delay * 2, 5_000);
   }
   return false;
 }

@@ -24,7 +24,10 @@ export interface TChildRunnerOptions {
 export interface TChildRunner {
   url: string;
   process: ChildProcess;
-  /** Resolves when the runner answers /health and executes work (it leads the database). */
+  /**
+   * Resolves when the runner answers /health, executes work (it leads the database) and has synced
+   * its `appUrls`: an event sent before the sync would match no function and start nothing.
+   */
   ready(timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Resolves with the exit code when the process ends. */
@@ -83,7 +86,8 @@ export function spawnRunner(options: TChildRunnerOptions): TChildRunner {
           throw new Error(`runner exited with code ${child.exitCode} before it was ready`);
         try {
           const res = await fetch(`${url}/health`);
-          if (res.ok && ((await res.json()) as { executing?: boolean }).executing) return;
+          const health = res.ok ? ((await res.json()) as { executing?: boolean; synced?: boolean }) : {};
+          if (health.executing && health.synced !== false) return;
         } catch {
           // not listening yet
         }

@@ -108,18 +108,18 @@ type TRoute = [
   ) => Promise<TApiResponse>,
 ];
 
-export function createRoutes(ctx: TRunnerContext, appUrls: string[], isExecuting: () => boolean): TRoute[] {
+/** `executing`: this runner leads its database; `synced`: every configured app URL has been synced. */
+export type THealth = () => { executing: boolean; synced: boolean };
+
+export function createRoutes(ctx: TRunnerContext, appUrls: string[], health: THealth): TRoute[] {
   const ingestQueue = new IngestQueue(ctx);
   return [
     ["POST", /^\/e\/([^/]+)$/, (_ctx, req) => handleEvents(ctx, ingestQueue, req)],
     ["POST", /^\/fn\/register$/, (ctx, req) => handleRegister(ctx, req)],
     ["GET", /^\/dev$/, (ctx) => getDevInfo(ctx, appUrls)],
-    // `executing` is false while another runner leads this database (this one then only accepts events).
-    [
-      "GET",
-      /^\/health$/,
-      () => Promise.resolve({ status: 200, body: { status: "ok", executing: isExecuting() } }),
-    ],
+    // `executing` is false while another runner leads this database (this one then only accepts events);
+    // `synced` is false until the RUNNER_APP_URLS apps are synced (events before that start nothing).
+    ["GET", /^\/health$/, () => Promise.resolve({ status: 200, body: { status: "ok", ...health() } })],
     [
       "GET",
       /^\/v0\/runs\/([^/]+)\/actions$/,

@@ -115,6 +115,11 @@ export async function ingestEvents(
     });
   if (fresh.length === 0) return;
 
+  // Inngest semantics: an event triggers only functions registered when it arrives. Before any app has
+  // synced, every event is stored and starts nothing — say so, that is how hand-offs get lost at start.
+  if (ctx.registry.all().length === 0)
+    ctx.log.warn("event.no_functions", { count: fresh.length, first: fresh[0]?.id });
+
   const specs: TRunSpec[] = [];
   const batchItems: TBatchItem[] = [];
   const debounceItems: TDebounceItem[] = [];

@@ -42,6 +42,12 @@ export interface TRunner {
   port: number;
   /** Resolves once this runner leads its database and executes work. */
   ready: Promise<void>;
+  /**
+   * Resolves once every `appUrls` app has been synced by this process. Until then an event is stored
+   * but starts nothing (as at Inngest, an event triggers only functions registered when it arrives),
+   * so callers that send events right after start must wait for this, not only for `ready`.
+   */
+  synced: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,9 +117,13 @@ export async function startRunner(options: TRunnerOptions): Promise<TRunner> {
   await loadRegistry(ctx);
 
   const appUrls = options.appUrls ?? [];
+  const syncedUrls = new Set<string>();
   const server = createHttpServer(
     ctx,
-    createRoutes(ctx, appUrls, () => scheduler !== undefined),
+    createRoutes(ctx, appUrls, () => ({
+      executing: scheduler !== undefined,
+      synced: appUrls.every((u) => syncedUrls.has(u)),
+    })),
   );
   const host = options.host ?? "127.0.0.1";
   try {
@@ -161,7 +171,11 @@ export async function startRunner(options: TRunnerOptions): Promise<TRunner> {
     });
   })();
   ready.catch((err: unknown) => log.error("runner.start_failed", { error: describeError(err) }));
-  for (const appUrl of appUrls) void syncApp(appUrl, log, stop.signal);
+  const synced = Promise.all(
+    appUrls.map(async (appUrl) => {
+      if (await syncApp(appUrl, log, stop.signal)) syncedUrls.add(appUrl);
+    }),
+  ).then(() => undefined);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -180,5 +194,5 @@ export async function startRunner(options: TRunnerOptions): Promise<TRunner> {
   };
   // Usually the lock is free and work starts at once; a standby returns after a moment and keeps waiting.
   await Promise.race([ready.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
-  return { url, port, ready, close };
+  return { url, port, ready, synced, close };
 }

@@ -40,6 +40,8 @@ export class Scheduler {
   private loopDone: Promise<void> | undefined;
   private lastMaintenance = 0;
   private dirtyBatches = new Map<string, { functionId: string; key: string }>();
+  /** Leased rows whose release failed (database restarting): released on a later loop, not left leased. */
+  private unreleased = new Map<string, number>();
 
   constructor(
     private readonly ctx: TRunnerContext,
@@ -74,6 +76,7 @@ export class Scheduler {
       let waitMs = IDLE_POLL_MS;
       try {
         await this.maybeMaintain();
+        await this.retryReleases();
         await this.flushDirtyBatches();
         const capacity = this.options.maxInFlight - this.inFlight;
         if (capacity > 0) {
@@ -116,6 +119,13 @@ export class Scheduler {
     // Due but not leasable (concurrency keys saturated, discovery in flight): wait for a release.
     if (delta <= 0) return BLOCKED_POLL_MS;
     return Math.min(delta, IDLE_POLL_MS);
+  }
+
+  private async retryReleases(): Promise<void> {
+    for (const [id, runAt] of [...this.unreleased]) {
+      await releaseItem(this.ctx.pool, id, runAt);
+      this.unreleased.delete(id);
+    }
   }
 
   /** Batches whose events arrived while another transaction held their lock (flow-control/batch.ts). */
@@ -182,9 +192,10 @@ export class Scheduler {
             run: item.run_id,
             error: describeError(err),
           });
-        await releaseItem(this.ctx.pool, item.id, Date.now() + (this.running ? ERROR_RETRY_MS : 0)).catch(
-          () => undefined,
-        );
+        const runAt = Date.now() + (this.running ? ERROR_RETRY_MS : 0);
+        // If the database is unreachable too (a restart), the row would stay leased until its lease
+        // expires (request timeout + 1 min): keep it and release it as soon as the database is back.
+        await releaseItem(this.ctx.pool, item.id, runAt).catch(() => this.unreleased.set(item.id, runAt));
       })
       .finally(() => {
         this.inFlight--;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { RUNNER_SCHEMA } from "./db";
+import { RUNNER_SCHEMA, withTransaction } from "./db";
 
 /**
  * The runner's tables. Everything a run needs to survive a `kill -9` is here: accepted events, runs,
@@ -189,16 +189,8 @@ CREATE TABLE IF NOT EXISTS problems (
 
 /** Creates the schema if needed. Serialised by an advisory lock so two runners starting together don't race. */
 export async function ensureSchema(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('inngest_runner.schema'))");
     await client.query(DDL);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

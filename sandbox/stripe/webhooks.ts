@@ -301,6 +301,7 @@ function createDelivererGroup(deps: {
         targetUrl: null,
         delayMs: 0,
         duplicateRate: 0,
+        copies: 1,
         reorderJitterMs: 0,
         timeScale: 1,
         paused: false,
