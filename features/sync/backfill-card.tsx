@@ -45,7 +45,7 @@ export function BackfillCard({ initial, canStart }: { initial: TBackfillProgress
   const [stages, setStages] = useState("");
   const [restart, setRestart] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const running = p.status === "running";
+  const resumable = p.status === "running" || p.status === "failed";
 
   const submit = () => {
     const lifecycleStages = stages
@@ -135,7 +135,7 @@ export function BackfillCard({ initial, canStart }: { initial: TBackfillProgress
             className="rounded bg-brand-600 px-3 py-1 text-sm text-white disabled:opacity-40"
             data-testid="backfill-start"
           >
-            {running ? "Resume / start" : "Start initial sync"}
+            {resumable ? "Resume / start" : "Start initial sync"}
           </button>
         </form>
       ) : null}

@@ -1,16 +1,6 @@
 "use client";
 
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/page-header";
 import { ChartCard } from "@/features/sync/chart-card";
 import { hhmm, when } from "@/features/sync/format";
@@ -93,30 +83,41 @@ export function GovernorCard({ data }: { data: TLiveMetrics }) {
   );
 }
 
-/** Provider calls per second (per-minute average, from SyncLog) against each default bucket's ceiling. */
+/**
+ * API calls per second (per-minute average of what the governor granted, every bucket) against each
+ * provider's default-bucket limit as it was that minute (the saved limit for minutes without calls),
+ * so a lowered limit shows as a step in the ceiling.
+ */
 export function CallsChart({ data }: { data: TLiveMetrics }) {
-  const rows = data.minutes.map((p) => ({
-    minute: p.minute,
-    hubspot: p.hubspotCalls / 60,
-    stripe: p.stripeCalls / 60,
-  }));
   const ceiling = (provider: string) =>
     data.governor.find((g) => g.provider === provider && g.bucket === "default")?.ratePerSecond;
   const hubspotCeiling = ceiling("HUBSPOT");
   const stripeCeiling = ceiling("STRIPE");
+  const rows = data.minutes.map((p) => ({
+    minute: p.minute,
+    hubspot: p.hubspotCalls / 60,
+    stripe: p.stripeCalls / 60,
+    hubspotLimit: p.hubspotLimitPerSecond ?? hubspotCeiling ?? null,
+    stripeLimit: p.stripeLimitPerSecond ?? stripeCeiling ?? null,
+    throttled: p.hubspotThrottled + p.stripeThrottled,
+  }));
   const total = data.minutes.reduce((n, p) => n + p.hubspotCalls + p.stripeCalls, 0);
+  const throttled = rows.reduce((n, r) => n + r.throttled, 0);
   const peak = Math.max(0, ...rows.map((r) => Math.max(r.hubspot, r.stripe)));
   return (
     <ChartCard
       title="Provider calls vs limits"
       testId="chart-calls"
-      summary={`${total} provider calls in the window; busiest minute averaged ${peak.toFixed(2)} requests per second. Ceilings: HubSpot ${hubspotCeiling ?? "—"}/s, Stripe ${stripeCeiling ?? "—"}/s.`}
-      empty={total === 0 ? "The engine made no provider calls in this window." : null}
+      summary={`${total} API calls in the window (${throttled} answered 429); busiest minute averaged ${peak.toFixed(2)} requests per second. Ceilings now: HubSpot ${hubspotCeiling ?? "—"}/s, Stripe ${stripeCeiling ?? "—"}/s.`}
+      empty={total === 0 ? "No HubSpot or Stripe API calls in this window." : null}
       rows={rows}
       columns={[
         { label: "Minute (UTC)", value: (r) => hhmm(r.minute) },
         { label: "HubSpot req/s", value: (r) => r.hubspot.toFixed(2) },
+        { label: "HubSpot limit/s", value: (r) => String(r.hubspotLimit ?? "—") },
         { label: "Stripe req/s", value: (r) => r.stripe.toFixed(2) },
+        { label: "Stripe limit/s", value: (r) => String(r.stripeLimit ?? "—") },
+        { label: "429s", value: (r) => String(r.throttled) },
       ]}
     >
       <ResponsiveContainer width="100%" height="100%">
@@ -152,12 +153,24 @@ export function CallsChart({ data }: { data: TLiveMetrics }) {
             dot={false}
             isAnimationActive={false}
           />
-          {hubspotCeiling ? (
-            <ReferenceLine y={hubspotCeiling} stroke="#ff7a59" strokeDasharray="4 4" label="HubSpot limit" />
-          ) : null}
-          {stripeCeiling ? (
-            <ReferenceLine y={stripeCeiling} stroke="#635bff" strokeDasharray="4 4" label="Stripe limit" />
-          ) : null}
+          <Line
+            type="stepAfter"
+            dataKey="hubspotLimit"
+            name="HubSpot limit"
+            stroke="#ff7a59"
+            strokeDasharray="4 4"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            type="stepAfter"
+            dataKey="stripeLimit"
+            name="Stripe limit"
+            stroke="#635bff"
+            strokeDasharray="4 4"
+            dot={false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -41,6 +41,9 @@ export function useSyncMetrics(initial: TSyncMetrics) {
         queryClient.getQueryData<TLiveMetrics>(syncKeys.metrics()),
       ),
     initialData: () => withRates(initial, undefined),
+    // The server's timestamp, not "now" at hydration: the page prints this time, and a value that
+    // differs between server render and hydration is a hydration mismatch (React re-renders the root).
+    initialDataUpdatedAt: Date.parse(initial.generatedAt),
     refetchInterval: 5_000,
   });
 }

@@ -4,6 +4,7 @@ import { toInngestError } from "@/lib/connectors/errors";
 import { deadLetterOnFailure } from "@/lib/dead-letters/record";
 import {
   hubspotBackfillPage,
+  markBackfillFailed,
   readBackfill,
   saveBackfill,
   startOrResume,
@@ -14,6 +15,7 @@ const FUNCTION_ID = "sync-backfill";
 const RETRIES = 5;
 /** Pages per run: the run then re-sends the request to itself and continues, keeping each run's history short. */
 const PAGES_PER_RUN = 50;
+const recordFailure = deadLetterOnFailure(FUNCTION_ID, { retries: RETRIES, subject: () => "sync:backfill" });
 
 async function wrap<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -26,7 +28,8 @@ async function wrap<T>(work: () => Promise<T>): Promise<T> {
 /**
  * The initial sync, both ways, resumable: pages through HubSpot contacts (optionally some lifecycle
  * stages) and Stripe customers, feeding the same sync functions as webhooks, saving the cursor in
- * AppSetting `sync.backfill` after every page. A crashed or cancelled run resumes from the cursor.
+ * AppSetting `sync.backfill` after every page. A crashed or cancelled run resumes from the cursor;
+ * one that runs out of retries is marked `failed` with its error and resumes on the next request.
  */
 export const syncBackfillFunction = inngest.createFunction(
   {
@@ -35,7 +38,10 @@ export const syncBackfillFunction = inngest.createFunction(
     triggers: [syncBackfillRequested],
     concurrency: { limit: 1 },
     retries: RETRIES,
-    onFailure: deadLetterOnFailure(FUNCTION_ID, { retries: RETRIES, subject: () => "sync:backfill" }),
+    onFailure: async (args) => {
+      await recordFailure(args);
+      await markBackfillFailed(args.error.message || "unknown error");
+    },
   },
   async ({ event, step, runId }) => {
     let progress = await step.run("start-or-resume", () => startOrResume(event.data, runId));

@@ -140,7 +140,10 @@ describe("HubSpot contact → match → write-back", () => {
     expect((await rawContact(contactId)).wechat_openid).toBeUndefined();
 
     const out = await contactChanged(contactId);
-    expect(out).toMatchObject({ outcome: "LINKED", writeBack: "written" });
+    // The catch-up cron (every 10 minutes of wall-clock time) may tick during this test and link the
+    // contact first or at the same moment; either way the right OpenID is written.
+    expect(out).toMatchObject({ outcome: "LINKED" });
+    expect(["written", "unchanged"]).toContain(out.writeBack);
     expect((await rawContact(contactId)).wechat_openid).toBe(openid);
 
     const links = await db().identityLink.findMany({

@@ -1,6 +1,6 @@
 import "server-only";
 import { inngest } from "@/inngest/client";
-import { readBodyBytes, fieldErrors } from "@/lib/api/body";
+import { assertStorableText, fieldErrors, parseJsonText, readBodyBytes } from "@/lib/api/body";
 import {
   HANDLED_HUBSPOT_EVENTS,
   hubspotDedupeKey,
@@ -39,6 +39,7 @@ export async function receiveStripeWebhook(
   if (!HANDLED_STRIPE_EVENTS.has(event.type)) {
     return { accepted: 0, duplicates: 0, handedOff: 0, ignored: 1 };
   }
+  assertStorableText(event);
   const delivery: TDelivery = {
     provider: "STRIPE",
     dedupeKey: event.id,
@@ -74,13 +75,7 @@ export async function receiveHubspotWebhook(
     timestamp: request.headers.get("x-hubspot-request-timestamp"),
     clientSecret: secret,
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new AppError("bad_request", "The body is not valid JSON.");
-  }
-  const parsed = ZHubspotWebhookBatch.safeParse(json);
+  const parsed = ZHubspotWebhookBatch.safeParse(parseJsonText(text));
   if (!parsed.success) {
     throw new AppError(
       "bad_request",

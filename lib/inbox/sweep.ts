@@ -3,8 +3,12 @@ import { db } from "@/lib/db";
 import { log } from "@/lib/logger";
 import { handOffRows, type TSendEvents } from "@/lib/inbox/hand-off";
 
-/** Rows younger than this are still in their intake request's own hand-off; leave them alone. */
-export const SWEEP_GRACE_MS = 30_000;
+/**
+ * Rows younger than this may still be in their intake request's own hand-off (bounded at 3 s); leave
+ * them alone. A sweep racing a slow hand-off is harmless anyway (same event id, deduplicated by
+ * Inngest), so the grace only saves work; short, so a crash's rows go out within seconds.
+ */
+export const SWEEP_GRACE_MS = 10_000;
 const BATCH = 200;
 
 export interface TSweepResult {

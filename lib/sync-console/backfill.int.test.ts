@@ -92,6 +92,19 @@ describe("starting the initial sync from the console", () => {
     expect(sent[0]!.data).toMatchObject({ direction: "hubspot_to_stripe", restart: true });
   });
 
+  it("a press after the run failed resumes it, with a new event id even inside the double-click window", async () => {
+    const input = ZBackfillRequest.parse({ direction: "both" });
+    const now = new Date();
+    const first = await requestBackfill(input, operatorId, { send, now });
+    await saveBackfill(
+      ZBackfillProgress.parse({ status: "failed", direction: "both", runId: "run_9", error: "Stripe 503" }),
+    );
+    const again = await requestBackfill(input, operatorId, { send, now });
+    expect(again.eventId).not.toBe(first.eventId);
+    expect(again.resumed).toBe(true);
+    expect(sent).toHaveLength(2);
+  });
+
   it("a failed send records nothing", async () => {
     const failing = () => Promise.reject(new Error("runner down"));
     await expect(

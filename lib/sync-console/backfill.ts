@@ -4,7 +4,7 @@ import { inngest } from "@/inngest/client";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/logger";
-import { readBackfill, type TBackfillProgress } from "@/lib/sync/backfill";
+import { isResumable, readBackfill, type TBackfillProgress } from "@/lib/sync/backfill";
 
 /**
  * The console's side of the initial sync: start (or resume) the engine's resumable backfill
@@ -59,7 +59,7 @@ export const getBackfillProgress = readBackfill;
  * Sends the backfill request (OPERATOR, audited). While a run is live any request is refused (409):
  * a second chain over the same cursor would only repeat pages. A stalled or failed run with the same
  * settings resumes from its saved cursor (the engine decides that); `restart` starts from page one.
- * The event id is per 10-second window, so a double click sends once.
+ * The event id is per saved state and 10-second window, so a double click sends once.
  */
 export async function requestBackfill(
   input: TBackfillRequest,
@@ -77,12 +77,14 @@ export async function requestBackfill(
   const same =
     current.direction === input.direction && current.lifecycleStages.join() === input.lifecycleStages.join();
   const event: TBackfillEvent = {
-    id: `backfill:${input.direction}:${input.lifecycleStages.join(",")}:${input.restart ? "restart" : "resume"}:${Math.floor(now.getTime() / 10_000)}`,
+    // The saved run's id and status are part of it: a press after the run failed (or finished) is a new
+    // request even inside the double-click window, while a double click on the same state is one.
+    id: `backfill:${input.direction}:${input.lifecycleStages.join(",")}:${input.restart ? "restart" : "resume"}:${current.runId || "none"}:${current.status}:${Math.floor(now.getTime() / 10_000)}`,
     name: "revbridge/sync.backfill.requested",
     data: { ...input, requestedById: actorId },
   };
   await (opts.send ?? sendWithInngest)([event]);
-  const resumed = !input.restart && current.status === "running" && same;
+  const resumed = !input.restart && isResumable(current) && same;
   await recordAudit({
     actorId,
     action: "sync.backfill",

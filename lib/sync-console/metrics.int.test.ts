@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { withFreshDatabase } from "@/test/db";
+import { acquire, penalize } from "@/lib/sync/governor";
 import { loadSyncMetrics } from "./metrics";
 
 withFreshDatabase();
@@ -107,8 +108,9 @@ describe("Sync page figures", () => {
       retries: 2,
       deadLettered: 1,
       failed: 3,
-      stripeCalls: 5,
-      hubspotCalls: 1,
+      // Decisions are not API calls: those come from the governor (next test).
+      stripeCalls: 0,
+      hubspotCalls: 0,
     });
     expect(minute(2).lagP50Ms).toBeCloseTo(percentileCont(lagsMinus2, 0.5));
     expect(minute(2).lagP95Ms).toBeCloseTo(percentileCont(lagsMinus2, 0.95));
@@ -161,5 +163,44 @@ describe("Sync page figures", () => {
       grantedTotal: 0,
     });
     expect(m.governor.some((g) => g.provider === "WECHAT")).toBe(false);
+  });
+
+  it("charts the API calls the governor granted per provider and minute, with the limit in force", async () => {
+    await db().rateLimitPolicy.upsert({
+      where: { provider_bucket: { provider: "STRIPE", bucket: "default" } },
+      create: { provider: "STRIPE", bucket: "default", ratePerSecond: 1000, burst: 1000 },
+      update: { ratePerSecond: 1000, burst: 1000 },
+    });
+    await db().rateLimitPolicy.upsert({
+      where: { provider_bucket: { provider: "HUBSPOT", bucket: "default" } },
+      create: { provider: "HUBSPOT", bucket: "default", ratePerSecond: 12, burst: 12 },
+      update: { ratePerSecond: 12, burst: 12 },
+    });
+    for (let i = 0; i < 7; i++) await acquire("STRIPE", "default", { dryWait: true });
+    await acquire("HUBSPOT", "search", { dryWait: true });
+    await acquire("HUBSPOT", "default", { dryWait: true });
+    await penalize("HUBSPOT", "default", 10);
+    // An ADMIN lowers Stripe's limit: the next call is counted under the new ceiling.
+    await db().rateLimitPolicy.update({
+      where: { provider_bucket: { provider: "STRIPE", bucket: "default" } },
+      data: { ratePerSecond: 40, burst: 40 },
+    });
+    await acquire("STRIPE", "default", { dryWait: true });
+    // A refused reservation is not a call.
+    await acquire("STRIPE", "default", { dryWait: true, tokens: 10_000, maxWaitMs: 0 }).catch(() => 0);
+
+    const m = await loadSyncMetrics({ now: new Date(), windowMinutes: 5 });
+    const sum = (f: (p: (typeof m.minutes)[number]) => number) => m.minutes.reduce((n, p) => n + f(p), 0);
+    expect(sum((p) => p.stripeCalls)).toBe(8);
+    // Every HubSpot bucket counts towards HubSpot's calls.
+    expect(sum((p) => p.hubspotCalls)).toBe(2);
+    expect(sum((p) => p.hubspotThrottled)).toBe(1);
+    expect(sum((p) => p.stripeThrottled)).toBe(0);
+    const lastStripe = m.minutes.filter((p) => p.stripeCalls > 0).at(-1)!;
+    expect(lastStripe.stripeLimitPerSecond).toBe(40);
+    expect(m.minutes.filter((p) => p.hubspotCalls > 0).at(-1)!.hubspotLimitPerSecond).toBe(12);
+    expect(m.minutes.filter((p) => p.stripeCalls === 0).every((p) => p.stripeLimitPerSecond === null)).toBe(
+      true,
+    );
   });
 });

@@ -24,9 +24,15 @@ export interface TMinutePoint {
   /** Failed attempts that Inngest will try again (SyncLog `failed`). */
   retries: number;
   deadLettered: number;
-  /** Provider calls the engine made (SyncLog rows with a status code), per target provider. */
+  /** API calls the governor granted this minute (every bucket: what hubspotCall / stripeCall sent). */
   hubspotCalls: number;
   stripeCalls: number;
+  /** 429s the providers answered this minute. */
+  hubspotThrottled: number;
+  stripeThrottled: number;
+  /** The default bucket's limit (requests/s) in force that minute; null when no call was made. */
+  hubspotLimitPerSecond: number | null;
+  stripeLimitPerSecond: number | null;
   lagP50Ms: number | null;
   lagP95Ms: number | null;
 }
@@ -88,6 +94,10 @@ function emptyPoint(minute: Date): TMinutePoint {
     deadLettered: 0,
     hubspotCalls: 0,
     stripeCalls: 0,
+    hubspotThrottled: 0,
+    stripeThrottled: 0,
+    hubspotLimitPerSecond: null,
+    stripeLimitPerSecond: null,
     lagP50Ms: null,
     lagP95Ms: null,
   };
@@ -105,6 +115,7 @@ export async function loadSyncMetrics(
   const [
     webhooks,
     outcomes,
+    calls,
     lagPerMinute,
     totalsLag,
     lagByDirection,
@@ -128,8 +139,6 @@ export async function loadSyncMetrics(
         dead: bigint;
         echoes: bigint;
         near_misses: bigint;
-        hubspot_calls: bigint;
-        stripe_calls: bigint;
       }[]
     >`
         SELECT date_trunc('minute', "createdAt") AS minute,
@@ -137,12 +146,19 @@ export async function loadSyncMetrics(
                count(*) FILTER (WHERE outcome = 'failed') AS failed,
                count(*) FILTER (WHERE outcome = 'dead_lettered') AS dead,
                count(*) FILTER (WHERE outcome = 'skipped_echo') AS echoes,
-               count(*) FILTER (WHERE outcome = 'applied' AND message LIKE 'near-miss echo%') AS near_misses,
-               count(*) FILTER (WHERE "statusCode" IS NOT NULL AND "targetSystem" = 'HUBSPOT') AS hubspot_calls,
-               count(*) FILTER (WHERE "statusCode" IS NOT NULL AND "targetSystem" = 'STRIPE') AS stripe_calls
+               count(*) FILTER (WHERE outcome = 'applied' AND message LIKE 'near-miss echo%') AS near_misses
           FROM "SyncLog"
          WHERE "createdAt" >= ${since} AND "createdAt" <= ${now}
          GROUP BY 1`,
+    // What the governor granted (lib/sync/governor.ts counts every call as it lets it through).
+    client.$queryRaw<
+      { minute: Date; provider: Provider; calls: bigint; throttled: bigint; rate: number | null }[]
+    >`
+        SELECT minute, provider, sum(calls) AS calls, sum(throttled) AS throttled,
+               max("ratePerSecond") FILTER (WHERE bucket = 'default') AS rate
+          FROM "RateLimitMinute"
+         WHERE minute >= ${since} AND minute <= ${now} AND provider IN ('HUBSPOT', 'STRIPE')
+         GROUP BY 1, 2`,
     client.$queryRaw<{ minute: Date; p50: number | null; p95: number | null }[]>`
         SELECT date_trunc('minute', "createdAt") AS minute,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY "lagMs") AS p50,
@@ -190,8 +206,19 @@ export async function loadSyncMetrics(
     p.retries = num(o.failed);
     p.deadLettered = num(o.dead);
     p.failed = p.retries + p.deadLettered;
-    p.hubspotCalls = num(o.hubspot_calls);
-    p.stripeCalls = num(o.stripe_calls);
+  }
+  for (const c of calls) {
+    const p = at(c.minute);
+    if (!p) continue;
+    if (c.provider === "HUBSPOT") {
+      p.hubspotCalls = num(c.calls);
+      p.hubspotThrottled = num(c.throttled);
+      p.hubspotLimitPerSecond = numOrNull(c.rate);
+    } else {
+      p.stripeCalls = num(c.calls);
+      p.stripeThrottled = num(c.throttled);
+      p.stripeLimitPerSecond = numOrNull(c.rate);
+    }
   }
   for (const l of lagPerMinute) {
     const p = at(l.minute);

@@ -36,7 +36,13 @@ export async function saveBackfill(p: TBackfillProgress): Promise<void> {
   await writeSetting(BACKFILL_SETTING_KEY, { ...p, updatedAt: new Date().toISOString() }, null);
 }
 
-/** Resumes the saved run when it matches the request and is unfinished; otherwise starts over. */
+/** A run that stopped before the end (still `running` after a crash, or `failed`) can pick up its cursor. */
+export const isResumable = (p: TBackfillProgress) => p.status === "running" || p.status === "failed";
+
+/**
+ * Resumes the saved run when it matches the request and is unfinished (running or failed: the
+ * cursor of the last saved page is kept); otherwise starts over.
+ */
 export async function startOrResume(
   req: { direction: TBackfillProgress["direction"]; lifecycleStages?: string[]; restart?: boolean },
   runId: string,
@@ -45,11 +51,14 @@ export async function startOrResume(
   const stages = req.lifecycleStages ?? [];
   if (
     !req.restart &&
-    saved.status === "running" &&
+    isResumable(saved) &&
     saved.direction === req.direction &&
     saved.lifecycleStages.join() === stages.join()
   ) {
-    return saved;
+    if (saved.status === "running") return saved;
+    const resumed = { ...saved, status: "running" as const, runId, error: null };
+    await saveBackfill(resumed);
+    return resumed;
   }
   const fresh = ZBackfillProgress.parse({
     status: "running",
@@ -62,6 +71,16 @@ export async function startOrResume(
   });
   await saveBackfill(fresh);
   return fresh;
+}
+
+/**
+ * After the function's last retry: the saved run is marked failed with the error, keeping its
+ * cursors, so the console shows why it stopped and the next request resumes where it was.
+ */
+export async function markBackfillFailed(error: string): Promise<void> {
+  const saved = await readBackfill();
+  if (saved.status !== "running") return;
+  await saveBackfill({ ...saved, status: "failed", error: error.slice(0, 1000) });
 }
 
 /** One page of HubSpot contacts as contact-changed events (staleness still applies: synced ones are skipped cheaply). */

@@ -40,6 +40,31 @@ export function isOwnStripeRequest(request: { idempotency_key?: string | null } 
   return Boolean(request?.idempotency_key?.startsWith(STRIPE_IDEMPOTENCY_PREFIX));
 }
 
+/** Stripe: an API request (it has an id) that is not ours — a person or another integration. */
+export function isForeignStripeRequest(
+  request: { id?: string | null; idempotency_key?: string | null } | null | undefined,
+): boolean {
+  return Boolean(request?.id) && !isOwnStripeRequest(request);
+}
+
+/**
+ * The ledger verdict given what the event says about who made the change. The ledger only hashes the
+ * fields we wrote, so a change to other fields made after our write still "matches" it: when the
+ * provider names someone else as the author, the change is real (a near-miss), never an echo.
+ */
+export function verdictWithProvenance(verdict: TEchoVerdict, foreign: boolean): TEchoVerdict {
+  return foreign && verdict === "echo" ? "near_miss" : verdict;
+}
+
+/**
+ * Whether our last write to the target may stand for what the target holds now (the "already holds
+ * these values" shortcut): only if nothing was synced from the target since that write. A change made
+ * on the target after our write (e.g. a `newest` field edited there) makes the ledger stale.
+ */
+export function ledgerDescribesTarget(lastWriteAt: Date, lastSyncFromTargetAt: Date | null): boolean {
+  return !lastSyncFromTargetAt || lastSyncFromTargetAt.getTime() < lastWriteAt.getTime();
+}
+
 /** HubSpot: API writes are reported as INTEGRATION with the writing app's id as sourceId. */
 export function isOwnHubspotChange(
   changeSource: string | undefined,
@@ -47,4 +72,13 @@ export function isOwnHubspotChange(
   ourAppId: string | undefined,
 ): boolean {
   return changeSource === "INTEGRATION" && ourAppId !== undefined && sourceId === ourAppId;
+}
+
+/** HubSpot: the webhook names a source (CRM_UI, IMPORT, another app…) that is not our app. */
+export function isForeignHubspotChange(
+  changeSource: string | undefined,
+  sourceId: string | undefined,
+  ourAppId: string | undefined,
+): boolean {
+  return Boolean(changeSource) && !isOwnHubspotChange(changeSource, sourceId, ourAppId);
 }

@@ -13,7 +13,9 @@ import { DEFAULT_RATE_LIMITS } from "@/lib/settings/rate-limits";
  * request. Taking n tokens moves `tat` to max(tat, now) + n/rate; the caller may start at
  * tat − burst/rate. That is a token bucket of size `burst` refilled at `rate`, in one UPDATE per
  * call, with fair first-come ordering and no polling. Limits are read from RateLimitPolicy in the
- * same statement, so an ADMIN's edit applies to the very next call.
+ * same statement, so an ADMIN's edit applies to the very next call. The same statement counts the
+ * granted call in RateLimitMinute (calls per minute with the rate in force), which the Sync page
+ * charts against the limit.
  *
  * A caller never reserves further ahead than `maxWaitMs`: when the queue is longer, nothing is
  * reserved and ProviderRateLimitedError tells it when to come back (Inngest functions turn that into
@@ -79,6 +81,13 @@ export async function acquire(
              - make_interval(secs => p.burst::float8 / p.rate)
              <= clock_timestamp() + make_interval(secs => ${maxWaitMs}::float8 / 1000)
       RETURNING GREATEST(0, EXTRACT(EPOCH FROM (s.tat - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000)::float8 AS wait_ms
+    ), counted AS (
+      -- Calls per minute for the Sync page, with the rate in force (only when granted).
+      INSERT INTO "RateLimitMinute" (provider, bucket, minute, calls, "ratePerSecond")
+      SELECT ${provider}::"Provider", ${bucket}, date_trunc('minute', clock_timestamp() AT TIME ZONE 'UTC'), ${tokens}, p.rate
+        FROM upd, policy p
+      ON CONFLICT (provider, bucket, minute) DO UPDATE
+        SET calls = "RateLimitMinute".calls + EXCLUDED.calls, "ratePerSecond" = EXCLUDED."ratePerSecond"
     )
     SELECT true AS granted, wait_ms FROM upd
     UNION ALL
@@ -106,7 +115,7 @@ export async function acquire(
 
 /**
  * After a provider answered 429: nobody (in any process) starts another request on this bucket
- * until `retryAfterMs` has passed. Counted for the Sync page.
+ * until `retryAfterMs` has passed. Counted for the Sync page (totals and the minute's row).
  */
 export async function penalize(provider: Provider, bucket: string, retryAfterMs: number): Promise<void> {
   const fallback = defaultLimit(provider, bucket);
@@ -125,6 +134,13 @@ export async function penalize(provider: Provider, bucket: string, retryAfterMs:
       FROM (SELECT 1) one
       LEFT JOIN "RateLimitPolicy" p ON p.provider = ${provider}::"Provider" AND p.bucket = ${bucket}
      WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket}`;
+  await db().$executeRaw`
+    INSERT INTO "RateLimitMinute" (provider, bucket, minute, throttled, "ratePerSecond")
+    SELECT ${provider}::"Provider", ${bucket}, date_trunc('minute', clock_timestamp() AT TIME ZONE 'UTC'), 1,
+           COALESCE(p."ratePerSecond", ${fallback.ratePerSecond}::float8)
+      FROM (SELECT 1) one
+      LEFT JOIN "RateLimitPolicy" p ON p.provider = ${provider}::"Provider" AND p.bucket = ${bucket}
+    ON CONFLICT (provider, bucket, minute) DO UPDATE SET throttled = "RateLimitMinute".throttled + 1`;
 }
 
 export interface TGovernorUsage {

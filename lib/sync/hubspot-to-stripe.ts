@@ -4,7 +4,14 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { readContacts } from "@/lib/connectors/hubspot/contacts";
 import { stripeCall } from "@/lib/connectors/stripe/client";
-import { STRIPE_IDEMPOTENCY_PREFIX, fieldHash, isOwnHubspotChange } from "@/lib/sync/echo";
+import {
+  STRIPE_IDEMPOTENCY_PREFIX,
+  fieldHash,
+  isForeignHubspotChange,
+  isOwnHubspotChange,
+  ledgerDescribesTarget,
+  verdictWithProvenance,
+} from "@/lib/sync/echo";
 import { lastWrittenHash, recentWrites, recordWrites, verdictFor } from "@/lib/sync/ledger";
 import {
   fromHubspot,
@@ -16,6 +23,7 @@ import {
 import { readMapping } from "@/lib/sync/mapping-settings";
 import { isStale, later } from "@/lib/sync/staleness";
 import { logSync, type TSyncLogEntry } from "@/lib/sync/sync-log";
+import { claimContactState, resyncIfOvertaken } from "@/lib/sync/write-order";
 
 /**
  * HubSpot → Stripe: a batch of `hubspot.contact.changed` events → (triage) → one batch read of the
@@ -42,6 +50,8 @@ export interface TContactCandidate {
   occurredAt: number;
   force: boolean;
   engine: boolean;
+  /** Some event of the batch names another author (a person, an import…): a real change. */
+  foreign?: boolean;
   webhookEventId?: string;
 }
 
@@ -124,6 +134,7 @@ export async function triageContactChanges(events: TContactChange[]): Promise<TC
       force: (prev?.force ?? false) || isForced(e.subscriptionType),
       engine: (prev?.engine ?? false) || e.subscriptionType.startsWith(ENGINE_SUBSCRIPTION_PREFIX),
       own: (prev?.own ?? true) && own,
+      foreign: (prev?.foreign ?? false) || isForeignHubspotChange(e.changeSource, e.sourceId, appId),
       webhookEventId: prev?.webhookEventId ?? e.webhookEventId,
     });
   }
@@ -178,6 +189,7 @@ export async function triageContactChanges(events: TContactChange[]): Promise<TC
       occurredAt: c.occurredAt,
       force: c.force,
       engine: c.engine,
+      foreign: c.foreign,
       webhookEventId: c.webhookEventId,
     });
   }
@@ -251,7 +263,7 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
       logs.push({ ...base, outcome: "skipped_stale", message: "contact state already synced" });
       continue;
     }
-    const verdict = verdictFor(values, recent.get(contact.id));
+    const verdict = verdictWithProvenance(verdictFor(values, recent.get(contact.id)), cand.foreign ?? false);
     if (!cand.force && verdict === "echo") {
       logs.push({
         ...base,
@@ -268,7 +280,13 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
     const keys = writableKeys(mapping, DIRECTION, !m);
     const hash = fieldHash(values, keys);
     const last = m ? lastStripe.get(m.stripeCustomerId) : undefined;
-    if (!cand.force && last && last.fields.join() === [...keys].sort().join() && last.fieldHash === hash) {
+    if (
+      !cand.force &&
+      last &&
+      ledgerDescribesTarget(last.writtenAt, m?.lastSyncToHubspotAt ?? null) &&
+      last.fields.join() === [...keys].sort().join() &&
+      last.fieldHash === hash
+    ) {
       logs.push({
         ...base,
         outcome: "skipped_unchanged",
@@ -317,6 +335,21 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
     customerId = found.data[0]?.id;
   }
   if (current && !w.customerId) keys = writableKeys(mapping, DIRECTION, false);
+  if (current && !(await claimContactState(current.id, w.contactUpdatedAtMs))) {
+    await logSync([
+      {
+        direction: DIRECTION,
+        outcome: "skipped_stale",
+        sourceSystem: "HUBSPOT",
+        sourceId: w.contactId,
+        targetSystem: "STRIPE",
+        targetId: current.stripeCustomerId,
+        message: "a newer state of the contact is being written by another run",
+        webhookEventId: w.webhookEventId,
+      },
+    ]);
+    return { customerId: current.stripeCustomerId, created: false };
+  }
   const params = toStripeParams(w.values, keys, mapping) as Stripe.CustomerUpdateParams;
   params.metadata = { hubspot_contact_id: w.contactId };
   const created = !customerId;
@@ -384,6 +417,7 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
       tx,
     );
   });
+  if (current) await resyncIfOvertaken(w.contactId, w.contactUpdatedAtMs);
   return { customerId: customer.id, created };
 }
 

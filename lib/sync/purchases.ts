@@ -130,6 +130,9 @@ export async function syncPurchasesToHubspot(
   });
   const contactOf = new Map(maps.map((m) => [m.stripeCustomerId, m.hubspotContactId]));
   const ready = rows.filter((r) => r.stripeCustomerId && contactOf.has(r.stripeCustomerId));
+  // A purchase whose event (or note) went out on an earlier attempt carries its contact already; a retry
+  // after a failed spend write sends only the spend, so HubSpot never gets the purchase twice.
+  const unsent = ready.filter((r) => r.hubspotContactId === null);
   const logs: TSyncLogEntry[] = rows
     .filter((r) => !ready.includes(r))
     .map((r) => ({
@@ -145,11 +148,12 @@ export async function syncPurchasesToHubspot(
   }
   const amountText = (r: { amount: number }) => (r.amount / 100).toFixed(2);
   let mode = "behavioral_event";
-  if (mapping.purchaseEventName && !behavioralEventsUnavailable) {
+  if (unsent.length === 0) mode = "spend_only";
+  else if (mapping.purchaseEventName && !behavioralEventsUnavailable) {
     try {
       await hubspotCall("default", (c) =>
         c.events.send.batchApi.send({
-          inputs: ready.map((r) => ({
+          inputs: unsent.map((r) => ({
             eventName: mapping.purchaseEventName!,
             objectId: contactOf.get(r.stripeCustomerId!)!,
             occurredAt: r.paidAt,
@@ -168,7 +172,7 @@ export async function syncPurchasesToHubspot(
   if (mode === "note") {
     await hubspotCall("default", (c) =>
       c.crm.objects.notes.batchApi.create({
-        inputs: ready.map((r) => ({
+        inputs: unsent.map((r) => ({
           properties: {
             hs_timestamp: r.paidAt.toISOString(),
             hs_note_body: `Purchase ${amountText(r)} ${r.currency.toUpperCase()} (Stripe ${r.purchaseKey})`,
@@ -184,11 +188,13 @@ export async function syncPurchasesToHubspot(
     );
   }
   const now = new Date();
+  // "Event sent" (the contact id) now; "synced" only once the spend below is written too, so a failed
+  // spend write leaves the purchases for the retry instead of losing the lifetime spend.
   await db().$transaction(
-    ready.map((r) =>
+    unsent.map((r) =>
       db().purchase.update({
         where: { id: r.id },
-        data: { hubspotContactId: contactOf.get(r.stripeCustomerId!)!, hubspotSyncedAt: now },
+        data: { hubspotContactId: contactOf.get(r.stripeCustomerId!)! },
       }),
     ),
   );
@@ -199,7 +205,7 @@ export async function syncPurchasesToHubspot(
     { name: props.lastPurchaseDate, label: "Last purchase date (RevBridge)", type: "datetime" },
     { name: props.currency, label: "Purchase currency (RevBridge)", type: "string" },
   ]);
-  const inputs = [];
+  const inputs: { id: string; properties: Record<string, string> }[] = [];
   for (const contactId of contactIds) {
     const all = await db().purchase.findMany({
       where: { hubspotContactId: contactId },
@@ -220,14 +226,27 @@ export async function syncPurchasesToHubspot(
     const chunk = inputs.slice(i, i + 100);
     await hubspotCall("default", (c) => c.crm.contacts.batchApi.update({ inputs: chunk }));
   }
-  await recordWrites(
-    inputs.map((i) => ({
-      system: "HUBSPOT" as const,
-      objectId: i.id,
-      values: i.properties,
-      keys: Object.keys(i.properties),
-    })),
-  );
+  // The ledger rows (echo suppression) and the pairs' "last sync to HubSpot" commit together.
+  const writtenAt = new Date();
+  await db().$transaction(async (tx) => {
+    await recordWrites(
+      inputs.map((i) => ({
+        system: "HUBSPOT" as const,
+        objectId: i.id,
+        values: i.properties,
+        keys: Object.keys(i.properties),
+      })),
+      tx,
+    );
+    await tx.contactCustomerMap.updateMany({
+      where: { hubspotContactId: { in: contactIds } },
+      data: { lastSyncToHubspotAt: writtenAt },
+    });
+    await tx.purchase.updateMany({
+      where: { id: { in: ready.map((r) => r.id) } },
+      data: { hubspotSyncedAt: now },
+    });
+  });
   for (const r of ready) {
     logs.push({
       direction: "purchase",
@@ -238,7 +257,7 @@ export async function syncPurchasesToHubspot(
       targetId: contactOf.get(r.stripeCustomerId!)!,
       statusCode: 200,
       lagMs: now.getTime() - r.paidAt.getTime(),
-      message: `${mode === "note" ? "note" : "behavioral event"} + spend properties (${r.sources.filter((s) => !s.startsWith("ref:")).join(", ")})`,
+      message: `${!unsent.includes(r) ? "(event sent earlier) " : mode === "note" ? "note + " : "behavioral event + "}spend properties (${r.sources.filter((s) => !s.startsWith("ref:")).join(", ")})`,
     });
   }
   await logSync(logs);

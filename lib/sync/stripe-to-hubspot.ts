@@ -9,7 +9,14 @@ import {
 } from "@/lib/connectors/hubspot/contacts";
 import { ProviderRejectedError } from "@/lib/connectors/errors";
 import { stripeCall } from "@/lib/connectors/stripe/client";
-import { STRIPE_IDEMPOTENCY_PREFIX, fieldHash, isOwnStripeRequest } from "@/lib/sync/echo";
+import {
+  STRIPE_IDEMPOTENCY_PREFIX,
+  fieldHash,
+  isForeignStripeRequest,
+  isOwnStripeRequest,
+  ledgerDescribesTarget,
+  verdictWithProvenance,
+} from "@/lib/sync/echo";
 import { lastWrittenHash, recentWrites, recordWrites, verdictFor } from "@/lib/sync/ledger";
 import { fromStripe, toHubspotProperties, writableKeys, type TCanonical } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
@@ -38,6 +45,8 @@ export interface TCustomerCandidate {
   customerId: string;
   created: number;
   force: boolean;
+  /** Some event of the batch came from someone else's API request: a real change. */
+  foreign?: boolean;
   webhookEventId?: string;
 }
 
@@ -83,7 +92,10 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
     select: { dedupeKey: true, payload: true },
   });
   const requestOf = new Map(
-    inbox.map((r) => [r.dedupeKey, (r.payload as { request?: { idempotency_key?: string | null } }).request]),
+    inbox.map((r) => [
+      r.dedupeKey,
+      (r.payload as { request?: { id?: string | null; idempotency_key?: string | null } }).request,
+    ]),
   );
   const byCustomer = new Map<string, TCustomerCandidate & { own: boolean; deleted?: TStripeChange }>();
   for (const c of changes) {
@@ -94,6 +106,7 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
       created: Math.max(prev?.created ?? 0, c.created),
       force: (prev?.force ?? false) || isForcedStripeChange(c),
       own: (prev?.own ?? true) && own,
+      foreign: (prev?.foreign ?? false) || isForeignStripeRequest(requestOf.get(c.stripeEventId)),
       webhookEventId: prev?.webhookEventId ?? c.webhookEventId,
       deleted: c.type === "customer.deleted" ? c : prev?.deleted,
     });
@@ -141,6 +154,7 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
       customerId: c.customerId,
       created: c.created,
       force: c.force,
+      foreign: c.foreign,
       webhookEventId: c.webhookEventId,
     });
   }
@@ -204,7 +218,10 @@ export async function readAndDecideCustomers(candidates: TCustomerCandidate[]): 
     }
     const c = customer;
     const values = fromStripe(c as never, mapping);
-    const verdict = verdictFor(values, recent.get(cand.customerId));
+    const verdict = verdictWithProvenance(
+      verdictFor(values, recent.get(cand.customerId)),
+      cand.foreign ?? false,
+    );
     if (!cand.force && verdict === "echo") {
       logs.push({
         ...base,
@@ -220,6 +237,7 @@ export async function readAndDecideCustomers(candidates: TCustomerCandidate[]): 
     if (
       !cand.force &&
       last &&
+      ledgerDescribesTarget(last.writtenAt, m?.lastSyncToStripeAt ?? null) &&
       last.fields.join() === [...keys].sort().join() &&
       last.fieldHash === fieldHash(values, keys)
     ) {

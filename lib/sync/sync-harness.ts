@@ -3,6 +3,7 @@
  * app's intake (bench/lib/webhook-server.ts), the local runner drives the app's functions, and the
  * assertions read the sandboxes' state and our tables.
  */
+import type { InngestFunction } from "inngest";
 import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
 import { processWebhookFunction } from "@/inngest/functions/process-webhook";
@@ -33,8 +34,12 @@ export let str: TStripeSandbox;
 export let stripe: Stripe;
 export let app: TAppInngest;
 
-/** Call once at the top of a test file: a fresh database, both sandboxes, the intake and the runner. */
-export function setUpSyncHarness(): void {
+/**
+ * Call once at the top of a test file: a fresh database, both sandboxes, the intake and the runner.
+ * `extraFunctions` adds functions only some files want running (the hourly catch-up's cron fires
+ * every few seconds under the runner's time compression, so it is not in every file).
+ */
+export function setUpSyncHarness(opts: { extraFunctions?: InngestFunction.Like[] } = {}): void {
   const database = withFreshDatabase();
   beforeAll(async () => {
     hooks = await startWebhookServer();
@@ -62,6 +67,7 @@ export function setUpSyncHarness(): void {
         syncCustomerToHubspotFunction,
         syncPurchaseToHubspotFunction,
         syncResyncFunction,
+        ...(opts.extraFunctions ?? []),
       ],
       // Backoff (15 s, 30 s, 1 min…) and batch windows a thousand times shorter.
       runner: { timeCompression: 1000 },
@@ -122,6 +128,21 @@ export const hubspotContactWrites = async () => {
     .filter(([route]) => /^POST \/crm\/v3\/objects\/:objectType\/batch\/(upsert|update)|^PATCH /.test(route))
     .reduce((n, [, v]) => n + v, 0);
 };
+
+/** Records made while no webhook reaches the app (as before RevBridge was connected). */
+export async function withoutWebhooks<T>(work: () => Promise<T>): Promise<T> {
+  hub.standIn.webhooks!.configure({ targetUrl: null });
+  str.webhooks.configure({ targetUrl: null });
+  try {
+    const result = await work();
+    // HubSpot buffers changes for its batch window before it hands them to delivery: let it, first.
+    await waitFor(() => hub.portal.webhooks.pending() === 0, "HubSpot webhook buffer flushed");
+    return result;
+  } finally {
+    hub.standIn.webhooks!.configure({ targetUrl: hooks.hubspotUrl });
+    str.webhooks.configure({ targetUrl: hooks.stripeUrl });
+  }
+}
 
 /** Waits until nothing is left to do: inbox drained and every function run finished. */
 export async function quiet(): Promise<void> {

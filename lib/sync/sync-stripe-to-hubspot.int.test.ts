@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { inngest } from "@/inngest/client";
 import { stripeObjectChanged } from "@/inngest/events";
 import { db } from "@/lib/db";
+import { replayDeadLetter } from "@/lib/dead-letters/replay";
 import { waitFor } from "@/test/app-inngest";
 import {
   BATCH_UPSERT,
-  app,
   control,
   counters,
   hub,
@@ -131,6 +131,47 @@ describe("Stripe → HubSpot", () => {
       revbridge_lifetime_spend: "123.45",
       revbridge_currency: "USD",
     });
+    // The purchase write counts as a sync to HubSpot on the pair (the Mappings page shows it).
+    const after = await db().contactCustomerMap.findUniqueOrThrow({ where: { id: map.id } });
+    expect(after.lastSyncToHubspotAt!.getTime()).toBeGreaterThan(map.lastSyncToHubspotAt!.getTime());
+    expect(after.lastSyncToHubspotAt!.getTime()).toBeGreaterThanOrEqual(purchase.hubspotSyncedAt!.getTime());
+  });
+
+  it("a failed spend write is retried without sending the purchase event again", async () => {
+    const customer = await stripe.customers.create({ email: "retry-spend@example.com", name: "Ray Retry" });
+    const map = await mapFor({ stripeCustomerId: customer.id });
+    // The event goes through; the contact's spend update fails on this attempt.
+    hub.standIn.faults.configure({
+      script: ["500", "500", "500"],
+      pathPrefixes: ["/crm/v3/objects/contacts/batch/update"],
+    });
+    const intent = await stripe.paymentIntents.create({
+      amount: 5_000,
+      currency: "usd",
+      customer: customer.id,
+      confirm: true,
+      payment_method: "pm_card_visa",
+    });
+    expect(intent.status).toBe("succeeded");
+    // The faults stay on until the spend arrives: it must come from a retry, not from a lucky first try.
+    await waitFor(
+      async () => (await rawContact(map.hubspotContactId)).properties.revbridge_lifetime_spend === "50.00",
+      "lifetime spend written by a retry",
+      30_000,
+    );
+    const purchase = await waitFor(
+      () =>
+        db().purchase.findFirst({ where: { stripeCustomerId: customer.id, hubspotSyncedAt: { not: null } } }),
+      "purchase marked synced",
+    );
+    hub.standIn.faults.configure({});
+    await quiet();
+    expect(purchase.hubspotContactId).toBe(map.hubspotContactId);
+    const events = await control<{ results: { objectId?: string }[] }>("/__sandbox/hubspot/events");
+    expect(events.results.filter((e) => e.objectId === map.hubspotContactId)).toHaveLength(1);
+    expect((await rawContact(map.hubspotContactId)).properties).toMatchObject({
+      revbridge_lifetime_spend: "50.00",
+    });
   });
 
   it("dead-letters a change whose HubSpot writes keep failing until retries run out", async () => {
@@ -144,14 +185,33 @@ describe("Stripe → HubSpot", () => {
       "dead letter after retries",
       60_000,
     );
-    hub.standIn.faults.configure({});
     expect(dead.attempts).toBeGreaterThan(1);
-    expect((await db().contactCustomerMap.findUniqueOrThrow({ where: { id: map.id } })).status).toBe("error");
-    // A replay (what the console does) succeeds now that HubSpot is back.
-    await app.send(dead.eventName, dead.payload as Record<string, unknown>);
+    // Read while HubSpot is still down: once it is back, another run for this pair may succeed at once.
+    await waitFor(
+      async () =>
+        (await db().contactCustomerMap.findUniqueOrThrow({ where: { id: map.id } })).status === "error",
+      "pair marked error",
+    );
+    hub.standIn.faults.configure({});
+    // An operator replays it from the Dead letters page: it succeeds now that HubSpot is back.
+    const operator = await db().user.create({ data: { email: "op@replay.test", role: "OPERATOR" } });
+    const replay = await replayDeadLetter(dead.id, operator.id, { expectedReplayCount: 0 });
+    expect(replay).toMatchObject({ replayCount: 1, eventId: `replay:${dead.id}:1` });
     await waitFor(
       async () => (await rawContact(map.hubspotContactId)).properties.city === "Nowhere",
       "replayed",
+    );
+    // A second press from the same (stale) screen is refused instead of sending again; the replay is audited.
+    await expect(replayDeadLetter(dead.id, operator.id, { expectedReplayCount: 0 })).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect(
+      await db().auditLog.count({ where: { actorId: operator.id, target: `DeadLetter:${dead.id}` } }),
+    ).toBe(1);
+    await waitFor(
+      async () =>
+        (await db().contactCustomerMap.findUniqueOrThrow({ where: { id: map.id } })).status === "ok",
+      "pair healthy again",
     );
   }, 90_000);
 });
