@@ -58,7 +58,7 @@ test("upload → mapping → preview → run → progress → report download", 
   await expect(page.getByTestId("rows-table")).toContainText("created");
   await expect(page.getByTestId("rows-table")).not.toContainText("Would create");
   await expect(page.getByTestId("import-list")).toContainText("completed");
-  await page.screenshot({ path: "/tmp/rb/h8-imports.png", fullPage: true });
+  await page.screenshot({ path: "test-results/h8-imports.png", fullPage: true });
 
   const [failed] = await Promise.all([
     page.waitForEvent("download"),

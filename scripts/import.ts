@@ -85,6 +85,7 @@ async function main(): Promise<number> {
       object,
       fileName: path.basename(file),
       source: createReadStream(file),
+      defaultCountry: country,
     });
     if (values.mapping) await applyMappingTemplate(job.id, object, values.mapping);
     out(`${object}: ${f.rowCount} rows, ${f.encoding}, delimiter ${JSON.stringify(f.delimiter)}`);

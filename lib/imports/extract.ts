@@ -12,9 +12,23 @@ export function extractEmails(text: string): string[] {
   return [...new Set(found.map((e) => e.toLowerCase().replace(/\.$/, "")))].filter((e) => isValidEmail(e));
 }
 
-/** E.164 numbers found in the text; national numbers are read in `defaultCountry`. */
+/** No valid phone number in any country has fewer digits than this. */
+const MIN_PHONE_DIGITS = 4;
+
+/**
+ * E.164 numbers found in the text; national numbers are read in `defaultCountry`.
+ * The phone matcher is the costliest step of validating a ticket file (it tries every digit run),
+ * so e-mail addresses are taken out first — their digits are not phone numbers, except a local
+ * part that is all digits (`13800138000@qq.com`), which stays — and text with too few digits left
+ * for any phone number is not scanned at all.
+ */
 export function extractPhones(text: string, defaultCountry: CountryCode): string[] {
-  const found = findPhoneNumbersInText(text, { defaultCountry });
+  const rest = text.replace(EMAIL_IN_TEXT, (email) => {
+    const local = email.slice(0, email.indexOf("@"));
+    return /^\d+$/.test(local) ? ` ${local} ` : " ";
+  });
+  if ((rest.match(/\d/g)?.length ?? 0) < MIN_PHONE_DIGITS) return [];
+  const found = findPhoneNumbersInText(rest, { defaultCountry });
   return [...new Set(found.filter((f) => f.number.isValid()).map((f) => f.number.number))];
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
-import type { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/objects";
-import type { FilterOperatorEnum } from "@hubspot/api-client/lib/codegen/crm/objects";
+import type {
+  AssociationSpecAssociationCategoryEnum,
+  FilterOperatorEnum,
+} from "@hubspot/api-client/lib/codegen/crm/objects";
 import { hubspotCall } from "@/lib/connectors/hubspot/client";
 import type { TImportObject } from "@/lib/imports/types";
 
@@ -101,6 +103,32 @@ export async function batchUpdate(
   return collect(inputs, res.results, "errors" in res ? res.errors : undefined, false);
 }
 
+/**
+ * Creates or updates by a unique property (contacts: email; anything: revbridge_import_key), the
+ * id being that property's value. HubSpot says per record whether it was new.
+ */
+export async function batchUpsert(
+  object: TImportObject,
+  idProperty: string,
+  inputs: (TWriteInput & { idValue: string })[],
+): Promise<Map<string, TWriteResult>> {
+  if (inputs.length === 0) return new Map();
+  const res = await hubspotCall("default", (c) =>
+    c.crm.objects.batchApi.upsert(object, {
+      inputs: inputs.map((i) => ({
+        idProperty,
+        id: i.idValue,
+        properties: i.properties,
+        objectWriteTraceId: i.traceId,
+      })),
+    }),
+  );
+  const out = collect(inputs, res.results, "errors" in res ? res.errors : undefined, false);
+  for (const r of res.results)
+    if (r.objectWriteTraceId) out.set(r.objectWriteTraceId, { ok: true, id: r.id, created: r._new });
+  return out;
+}
+
 /** Creates associations (idempotent: associating twice keeps one). Returns the failures' messages by from-id. */
 export async function batchAssociate(
   from: TImportObject,
@@ -147,29 +175,56 @@ export async function batchReadBy(
   return found;
 }
 
-/** Companies whose `property` (domain or name) is one of `values`: lower-cased value → id. Uses the search bucket. */
+/**
+ * HubSpot search: an IN filter takes up to 100 values and a request up to 5 filter groups (OR-ed),
+ * so one search asks about 500 values; a page holds at most 200 results.
+ */
+const SEARCH_VALUES_PER_FILTER = 100;
+const SEARCH_GROUPS = 5;
+const SEARCH_PAGE = 200;
+
+type TFilterGroup = { filters: { propertyName: string; operator: FilterOperatorEnum; values: string[] }[] };
+
+function searchCompaniesPage(filterGroups: TFilterGroup[], after: string) {
+  return hubspotCall("search", (c) =>
+    c.crm.objects.searchApi.doSearch("companies", {
+      filterGroups,
+      properties: ["domain", "name"],
+      limit: SEARCH_PAGE,
+      after,
+      sorts: [],
+    }),
+  );
+}
+
+/**
+ * Companies whose `property` (domain or name) is one of `values`: lower-cased value → id (the
+ * first found). Uses the search bucket (4/s), so it asks about 500 values per request.
+ */
 export async function searchCompaniesBy(
   property: "domain" | "name",
   values: string[],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  for (let i = 0; i < values.length; i += BATCH_SIZE) {
-    const chunk = values.slice(i, i + BATCH_SIZE);
-    const res = await hubspotCall("search", (c) =>
-      c.crm.objects.searchApi.doSearch("companies", {
-        filterGroups: [
-          { filters: [{ propertyName: property, operator: "IN" as FilterOperatorEnum, values: chunk }] },
-        ],
-        properties: ["domain", "name"],
-        limit: 200,
-        after: "0",
-        sorts: [],
-      }),
-    );
-    for (const r of res.results) {
-      const v = r.properties[property];
-      if (v && !found.has(v.toLowerCase())) found.set(v.toLowerCase(), r.id);
+  const perRequest = SEARCH_VALUES_PER_FILTER * SEARCH_GROUPS;
+  for (let i = 0; i < values.length; i += perRequest) {
+    const chunk = values.slice(i, i + perRequest);
+    const filterGroups: TFilterGroup[] = [];
+    for (let g = 0; g < chunk.length; g += SEARCH_VALUES_PER_FILTER) {
+      const groupValues = chunk.slice(g, g + SEARCH_VALUES_PER_FILTER);
+      filterGroups.push({
+        filters: [{ propertyName: property, operator: "IN" as FilterOperatorEnum, values: groupValues }],
+      });
     }
+    let after: string | undefined = "0";
+    do {
+      const res = await searchCompaniesPage(filterGroups, after);
+      for (const r of res.results) {
+        const v = r.properties[property];
+        if (v && !found.has(v.toLowerCase())) found.set(v.toLowerCase(), r.id);
+      }
+      after = res.paging?.next?.after;
+    } while (after !== undefined);
   }
   return found;
 }

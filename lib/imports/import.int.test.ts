@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importRunFunction } from "@/inngest/functions/import-run";
 import { db } from "@/lib/db";
 import { clearPropertyCache } from "@/lib/imports/hubspot-properties";
-import { createImportJob, ingestFile, loadJob } from "@/lib/imports/jobs";
+import { createImportJob, ingestFile, loadJob, saveMapping } from "@/lib/imports/jobs";
 import { previewJob } from "@/lib/imports/preview";
 import { buildReport, failedRowsCsv } from "@/lib/imports/report";
 import { runJobInProcess } from "@/lib/imports/run";
 import type { TImportObject } from "@/lib/imports/types";
+import { validateJob } from "@/lib/imports/validate-job";
 import { startHubspotSandbox, type THubspotSandbox } from "@/sandbox/hubspot";
 import { startAppInngest } from "@/test/app-inngest";
 import { withFreshDatabase } from "@/test/db";
@@ -155,7 +156,21 @@ describe("CSV import against the HubSpot sandbox", () => {
   it("creates no duplicates when the same files are imported again", async () => {
     const before = counts();
     const again = await jobWith(FIXTURES);
+    const routes = async () =>
+      (
+        (await (await fetch(`${hubspot.url}/__sandbox/counters`)).json()) as {
+          byRoute: Record<string, number>;
+        }
+      ).byRoute;
+    const routesBefore = await routes();
     const report = await runJobInProcess(again, { defaultCountry: "US" });
+    const routesAfter = await routes();
+    const calls = (route: string) => (routesAfter[route] ?? 0) - (routesBefore[route] ?? 0);
+    // Contacts and tickets the first import wrote are upserted (one call each), not created and
+    // then updated; their associations go through one batch associations call per object.
+    expect(calls("POST /crm/v3/objects/:objectType/batch/upsert")).toBe(2);
+    expect(calls("POST /crm/v3/objects/:objectType/batch/update")).toBe(1); // companies, found by domain
+    expect(calls("POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/create")).toBe(2);
     expect(counts()).toEqual({ ...before, tickets: before.tickets + 1 }); // the row that failed the first time
     const r = Object.fromEntries(report.objects.map((o) => [o.object, o]));
     expect(r.companies).toMatchObject({ created: 0, updated: 4 });
@@ -207,6 +222,50 @@ describe("CSV import against the HubSpot sandbox", () => {
     } finally {
       await app.close();
     }
+  });
+
+  it("validates rows while parallel uploads parse them; a changed mapping is validated again", async () => {
+    const job = await createImportJob("parallel", null);
+    await Promise.all(
+      FIXTURES.map(([object, name]) =>
+        ingestFile({
+          jobId: job.id,
+          object,
+          fileName: name,
+          source: createReadStream(path.join(import.meta.dirname, "fixtures", name)),
+          defaultCountry: "US",
+        }),
+      ),
+    );
+    const files = (await loadJob(job.id)).files;
+    // Three requests updating the job's file list at once: none lost another's entry.
+    expect(files.map((f) => f.object).sort()).toEqual(["companies", "contacts", "tickets"]);
+    expect(files.map((f) => f.validatedCountry)).toEqual(["US", "US", "US"]);
+    const row = (n: number) =>
+      db().importRow.findFirstOrThrow({ where: { jobId: job.id, object: "contacts", rowNumber: n } });
+    expect(await row(2)).toMatchObject({
+      outcome: "skipped",
+      reason: expect.stringContaining("is not a valid e-mail address") as unknown,
+    });
+    expect(((await row(1)).values as { properties: Record<string, string> }).properties).toMatchObject({
+      lastname: "Lovelace",
+    });
+
+    const contacts = () => loadJob(job.id).then((j) => j.files.find((f) => f.object === "contacts")!);
+    const mapping = (await contacts()).mapping!;
+    await saveMapping({ jobId: job.id, object: "contacts", mapping }); // same targets: still valid
+    expect((await contacts()).validatedCountry).toBe("US");
+    await saveMapping({
+      jobId: job.id,
+      object: "contacts",
+      mapping: mapping.map((m) => (m.header === "Last name" ? { ...m, target: null } : m)),
+    });
+    expect((await contacts()).validatedCountry).toBeUndefined();
+    await validateJob(job.id, "US", { onlyStale: true });
+    expect((await contacts()).validatedCountry).toBe("US");
+    expect(((await row(1)).values as { properties: Record<string, string> }).properties).not.toHaveProperty(
+      "lastname",
+    );
   });
 
   it("refuses a file that is not CSV and leaves no rows behind", async () => {

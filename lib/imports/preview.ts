@@ -78,7 +78,7 @@ async function jobKeys(jobId: string, object: TImportObject): Promise<Set<string
 }
 
 export async function previewJob(jobId: string, defaultCountry: CountryCode): Promise<TPreviewCounts[]> {
-  await validateJob(jobId, defaultCountry);
+  await validateJob(jobId, defaultCountry, { onlyStale: true });
   const job = await db().importJob.findUniqueOrThrow({ where: { id: jobId } });
   const objects = IMPORT_OBJECTS.filter((o) => ZImportFiles.parse(job.files).some((f) => f.object === o));
   const companyKeys = await jobKeys(jobId, "companies");

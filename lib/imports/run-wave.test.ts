@@ -1,7 +1,7 @@
 /**
- * `writeWave` (one Inngest step's worth of batches): bounded parallelism, no batch left running
- * unobserved when one fails, no new batch started after a failure, a 429 preferred over other
- * errors (its retry-after is what Inngest must wait), cancellation reported.
+ * `writeBatches` (one object's queue of batches): bounded parallelism, no batch left running
+ * unobserved when one fails, no new batch started after a failure or past the deadline, a 429
+ * preferred over other errors (its retry-after is what Inngest must wait), cancellation reported.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ProviderRateLimitedError, ProviderUnavailableError } from "@/lib/connectors/errors";
@@ -26,7 +26,13 @@ vi.mock("@/lib/imports/write-batch", () => ({
   },
 }));
 
-const { writeWave } = await import("@/lib/imports/run");
+const { writeBatches } = await import("@/lib/imports/run");
+const writeWave = (
+  job: string,
+  object: "companies" | "contacts" | "tickets",
+  r: TBatchRange[],
+  parallel: number,
+) => writeBatches(job, object, r, { parallel }).then(({ written, cancelled }) => ({ written, cancelled }));
 const ranges = (n: number): TBatchRange[] =>
   Array.from({ length: n }, (_, i) => ({ from: i * 100 + 1, to: i * 100 + 100 }));
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +43,7 @@ beforeEach(() => {
   maxInFlight = 0;
 });
 
-describe("writeWave", () => {
+describe("writeBatches", () => {
   it("writes every batch with at most `parallel` in flight and sums what was written", async () => {
     behaviour = async () => {
       await later(5);
@@ -84,5 +90,56 @@ describe("writeWave", () => {
       cancelled: true,
     });
     expect(calls).toEqual([1, 101, 201]);
+  });
+
+  it("starts no batch past the deadline, finishes those in flight and counts the rest", async () => {
+    behaviour = async () => {
+      await later(40);
+      return { written: 100 };
+    };
+    const r = await writeBatches("job", "contacts", ranges(10), { parallel: 2, deadline: Date.now() + 60 });
+    expect(inFlight).toBe(0);
+    expect(r.cancelled).toBe(false);
+    expect(r.written).toBe(calls.length * 100);
+    expect(calls.length).toBe(4); // two at 0 ms, two at 40 ms, none at 80 ms
+    expect(r.unstarted).toBe(6);
+  });
+
+  it("keeps every slot busy: a slow batch does not hold the others back", async () => {
+    let allOthersStarted: () => void = () => undefined;
+    const others = new Promise<void>((resolve) => (allOthersStarted = resolve));
+    behaviour = async (from) => {
+      // The first batch answers only once the other eight have started: with a barrier per wave
+      // (or per pair of slots) this would never happen and the test would time out.
+      if (from === 1) await others;
+      else if (calls.length === 9) allOthersStarted();
+      await later(1);
+      return { written: 100 };
+    };
+    await expect(writeBatches("job", "contacts", ranges(9), { parallel: 2 })).resolves.toMatchObject({
+      written: 900,
+    });
+  });
+
+  it("retries a batch through the given wrapper and reports each finished batch", async () => {
+    let failedOnce = false;
+    behaviour = async (from) => {
+      if (from === 101 && !failedOnce) {
+        failedOnce = true;
+        throw new ProviderUnavailableError("HUBSPOT", "HubSpot 502", 502);
+      }
+      await later(1);
+      return { written: 100 };
+    };
+    let finished = 0;
+    const retry = async <T>(fn: () => Promise<T>): Promise<T> => fn().catch(() => fn());
+    const r = await writeBatches("job", "tickets", ranges(3), {
+      parallel: 1,
+      retry,
+      onBatch: () => finished++,
+    });
+    expect(r).toEqual({ written: 300, cancelled: false, unstarted: 0 });
+    expect(finished).toBe(3);
+    expect(calls).toEqual([1, 101, 101, 201]);
   });
 });

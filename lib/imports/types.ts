@@ -52,6 +52,8 @@ export const ZImportFile = z.object({
   mapping: z.array(ZColumnMapping).nullable(),
   /** Share of non-empty cells that passed validation, per header (after validation). */
   columnQuality: z.record(z.string(), z.number()).optional(),
+  /** The default phone country the rows were validated with; absent when the mapping changed since. */
+  validatedCountry: z.string().optional(),
 });
 export type TImportFile = z.infer<typeof ZImportFile>;
 export const ZImportFiles = z.array(ZImportFile);

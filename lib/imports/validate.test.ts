@@ -98,6 +98,10 @@ describe("normalisers and extraction", () => {
     expect(extractPhones("call (202) 555-0143 or 138-0013-8000", "US")).toEqual(["+12025550143"]);
     expect(extractPhones("手机 138-0013-8000", "CN")).toEqual(["+8613800138000"]);
     expect(extractPhones("call +1 202 555 0143", "CN")).toEqual(["+12025550143"]);
+    // Digits inside e-mail addresses are not phone numbers, unless the whole local part is one.
+    expect(extractPhones("from person.2025550143@example.com", "US")).toEqual([]);
+    expect(extractPhones("from 13800138000@qq.com", "CN")).toEqual(["+8613800138000"]);
+    expect(extractPhones("problem 123", "US")).toEqual([]);
   });
   it("reads phones in the default country", () => {
     expect(normalisePhone("010-12345678", "CN")).toEqual({ ok: true, value: "+861012345678" });

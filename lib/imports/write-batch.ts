@@ -1,4 +1,5 @@
 import "server-only";
+import { lookupExistingCompanies, type TExistingCompanies } from "@/lib/imports/company-lookup";
 import { db } from "@/lib/db";
 import {
   ASSOCIATION_TYPES,
@@ -6,7 +7,7 @@ import {
   batchCreate,
   batchReadBy,
   batchUpdate,
-  searchCompaniesBy,
+  batchUpsert,
   type TWriteInput,
   type TWriteResult,
 } from "@/lib/imports/hubspot-batch";
@@ -33,10 +34,23 @@ export interface TBatchRange {
   to: number;
 }
 
+/**
+ * What the batches of one object in one call share: the job's companies (contacts look their
+ * company up there), read once when the first contacts batch needs them: every company of the job
+ * is written before the first contact is (lib/imports/run.ts writes objects in order).
+ */
+export interface TWriteCache {
+  companies?: Promise<Map<string, string>>;
+  /** Pre-existing companies, looked up for several batches at once (lib/imports/company-lookup.ts). */
+  existingCompanies?: (range: TBatchRange) => Promise<TExistingCompanies>;
+}
+
 interface TRow {
   id: string;
   rowNumber: number;
   values: TRowValues;
+  /** On a pending row: the record it is expected to update (an earlier import, or the preview). */
+  hubspotId: string | null;
 }
 
 interface TOutcome {
@@ -53,7 +67,7 @@ const EMAIL_DOMAIN = /@([^@]+)$/;
 async function companyIdsOfJob(jobId: string): Promise<Map<string, string>> {
   const rows = await db().$queryRaw<{ domain: string | null; name: string | null; hubspot_id: string }[]>`
     SELECT "values"->'properties'->>'domain' AS domain, "values"->'properties'->>'name' AS name, "hubspotId" AS hubspot_id
-      FROM "ImportRow" WHERE "jobId" = ${jobId} AND object = 'companies' AND "hubspotId" IS NOT NULL`;
+      FROM "ImportRow" WHERE "jobId" = ${jobId} AND object = 'companies' AND outcome IN ('created', 'updated')`;
   const map = new Map<string, string>();
   for (const r of rows) {
     if (r.domain) map.set(`domain:${r.domain}`, r.hubspot_id);
@@ -67,7 +81,8 @@ async function contactIdsFor(jobId: string, emails: string[]): Promise<Map<strin
   if (emails.length === 0) return new Map();
   const rows = await db().$queryRaw<{ key: string; hubspot_id: string }[]>`
     SELECT "values"->>'key' AS key, "hubspotId" AS hubspot_id FROM "ImportRow"
-     WHERE "jobId" = ${jobId} AND object = 'contacts' AND "hubspotId" IS NOT NULL AND "values"->>'key' = ANY(${emails})`;
+     WHERE "jobId" = ${jobId} AND object = 'contacts' AND outcome IN ('created', 'updated')
+       AND "values"->>'key' = ANY(${emails})`;
   const map = new Map(rows.map((r) => [r.key, r.hubspot_id]));
   const missing = emails.filter((e) => !map.has(e));
   for (const [email, id] of await batchReadBy("contacts", "email", missing)) map.set(email, id);
@@ -100,6 +115,22 @@ async function recordOutcomes(outcomes: TOutcome[]): Promise<void> {
      WHERE r.id = x.id AND r.outcome = 'pending'`;
 }
 
+/**
+ * Marks the job's pending contacts and tickets whose key an earlier import already wrote with the
+ * record it wrote (`hubspotId`), so a re-run upserts them in one call instead of a create that
+ * fails and an update. One statement per object; rows already marked (by the preview) keep theirs.
+ */
+export async function markKnownRecords(jobId: string, object: TImportObject): Promise<void> {
+  if (object === "companies") return; // matched by domain or name (lib/imports/company-lookup.ts)
+  await db().$executeRaw`
+    UPDATE "ImportRow" r SET "hubspotId" = p."hubspotId"
+      FROM (SELECT DISTINCT ON (k) "values"->>'key' AS k, "hubspotId" FROM "ImportRow"
+             WHERE object = ${object} AND "jobId" <> ${jobId} AND outcome IN ('created', 'updated')
+             ORDER BY k, "rowNumber") p
+     WHERE r."jobId" = ${jobId} AND r.object = ${object} AND r.outcome = 'pending'
+       AND r."hubspotId" IS NULL AND r."values"->>'key' = p.k`;
+}
+
 /** Pending rows of one object, in ranges of ≤ 100 row numbers' worth of rows: the batches to run. */
 export async function planBatches(jobId: string, object: TImportObject, size = 100): Promise<TBatchRange[]> {
   const rows = await db().importRow.findMany({
@@ -118,6 +149,7 @@ export async function writeBatch(
   jobId: string,
   object: TImportObject,
   range: TBatchRange,
+  cache: TWriteCache = {},
 ): Promise<{ written: number; cancelled?: boolean }> {
   const job = await db().importJob.findUniqueOrThrow({ where: { id: jobId }, select: { cancelledAt: true } });
   if (job.cancelledAt) return { written: 0, cancelled: true };
@@ -125,7 +157,7 @@ export async function writeBatch(
     await db().importRow.findMany({
       where: { jobId, object, outcome: "pending", rowNumber: { gte: range.from, lte: range.to } },
       orderBy: { rowNumber: "asc" },
-      select: { id: true, rowNumber: true, values: true },
+      select: { id: true, rowNumber: true, values: true, hubspotId: true },
     })
   ).map((r) => ({ ...r, values: r.values as unknown as TRowValues }));
   if (rows.length === 0) return { written: 0 };
@@ -135,7 +167,11 @@ export async function writeBatch(
   let assoc: { to: TImportObject; typeId: number } | undefined;
   if (object === "contacts") {
     assoc = ASSOCIATION_TYPES.contactToCompany;
-    const companies = await companyIdsOfJob(jobId);
+    cache.companies ??= companyIdsOfJob(jobId);
+    const companies = await cache.companies.catch((error: unknown) => {
+      cache.companies = undefined; // a failed read is not kept: the next batch reads again
+      throw error;
+    });
     for (const r of rows) target.set(r.id, companyRefFor(r.values, companies));
   } else if (object === "tickets") {
     assoc = ASSOCIATION_TYPES.ticketToContact;
@@ -159,14 +195,9 @@ export async function writeBatch(
   // Companies that existed before (by domain, else by name) are updated in place.
   const existing = new Map<string, string>();
   if (object === "companies") {
-    const domains = rows.map((r) => r.values.properties.domain).filter((d): d is string => !!d);
-    const names = rows
-      .filter((r) => !r.values.properties.domain && r.values.properties.name)
-      .map((r) => r.values.properties.name!);
-    const byDomain = await searchCompaniesBy("domain", [...new Set(domains)]);
-    const byName = names.length
-      ? await searchCompaniesBy("name", [...new Set(names)])
-      : new Map<string, string>();
+    const { byDomain, byName } = await (
+      cache.existingCompanies ?? ((r) => lookupExistingCompanies(jobId, r))
+    )(range);
     for (const r of rows) {
       const p = r.values.properties;
       const id = p.domain ? byDomain.get(p.domain) : p.name ? byName.get(p.name.toLowerCase()) : undefined;
@@ -174,8 +205,18 @@ export async function writeBatch(
     }
   }
 
+  // Rows known to exist already (contacts by e-mail, tickets by import key) are upserted: one call
+  // whatever HubSpot has, where a create would fail for them and need an update after it.
+  const idProperty = object === "contacts" ? "email" : IMPORT_KEY_PROPERTY;
+  const known = object === "companies" ? [] : rows.filter((r) => r.hubspotId && r.values.key);
+  const upserted = await batchUpsert(
+    object,
+    idProperty,
+    known.map((r) => ({ traceId: r.id, idValue: r.values.key!, properties: propsOf(r, true) })),
+  );
+
   const toCreate: TWriteInput[] = rows
-    .filter((r) => !existing.has(r.id))
+    .filter((r) => !existing.has(r.id) && !upserted.has(r.id))
     .map((r) => {
       const t = target.get(r.id)?.id;
       return {
@@ -186,7 +227,7 @@ export async function writeBatch(
     });
   const created = await batchCreate(object, toCreate);
 
-  const results = new Map<string, TWriteResult>();
+  const results = new Map<string, TWriteResult>(upserted);
   const toUpdate: (TWriteInput & { id: string })[] = [];
   for (const r of rows) {
     const c = created.get(r.id);
@@ -196,12 +237,13 @@ export async function writeBatch(
   }
   for (const [traceId, res] of await batchUpdate(object, toUpdate)) results.set(traceId, res);
 
-  // Updated records get their association through the associations API (created ones have it inline).
+  // Created records have their association inline; upserted and updated ones get it through the
+  // associations API (100 pairs a call).
   const associationFailures = new Map<string, string>();
   if (assoc) {
     const pairs = rows
       .map((r) => ({ r, res: results.get(r.id), t: target.get(r.id)?.id }))
-      .filter((x) => x.res?.ok && !x.res.created && x.t)
+      .filter((x) => x.res?.ok && (!x.res.created || upserted.has(x.r.id)) && x.t)
       .map((x) => ({ fromId: (x.res as { id: string }).id, toId: x.t!, typeId: assoc.typeId }));
     for (const [fromId, message] of await batchAssociate(object, assoc.to, pairs))
       associationFailures.set(fromId, message);

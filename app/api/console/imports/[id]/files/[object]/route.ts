@@ -1,6 +1,8 @@
+import { assertDeclaredLength } from "@/lib/api/body";
 import { consoleRoute } from "@/lib/api/route";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { MAX_IMPORT_BYTES } from "@/lib/imports/csv-reader";
 import { ingestFile } from "@/lib/imports/jobs";
 import { ZImportObject } from "@/lib/imports/types";
 
@@ -12,6 +14,7 @@ export const maxDuration = 300;
 export const PUT = consoleRoute({ role: "OPERATOR" }, async ({ request, staff, params }) => {
   const object = ZImportObject.safeParse(params.object);
   if (!object.success) throw new AppError("not_found", "Files are for companies, contacts or tickets.");
+  assertDeclaredLength(request, MAX_IMPORT_BYTES);
   if (!request.body)
     throw new AppError(
       "bad_request",
