@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchJson } from "@/features/fetch-json";
+import type { TViewPage } from "@/lib/analytics/warehouse-columns";
 import { warehouseKeys } from "./keys";
 
 export interface TIngestRunRow {
@@ -20,14 +21,7 @@ export interface TWarehouseStatus {
   settings: { schedule: string; overlapSeconds: number; portalCurrency: string; teamMatchThreshold: number };
 }
 
-export interface TViewPage {
-  rows: Record<string, string | number | null>[];
-  total: number;
-  page: number;
-  pageSize: number;
-  sort: string;
-  dir: string;
-}
+export type { TViewPage };
 
 export interface TViewParams {
   sort?: string;

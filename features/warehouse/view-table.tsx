@@ -71,7 +71,8 @@ export function ViewTable({ view, columns }: { view: string; columns: readonly s
           Export CSV
         </a>
         <span className="text-xs text-slate-500" aria-live="polite">
-          {data ? `${data.total.toLocaleString("en")} rows` : ""} {isFetching ? "· loading…" : ""}
+          {data ? `${data.totalIsEstimate ? "about " : ""}${data.total.toLocaleString("en")} rows` : ""}{" "}
+          {isFetching ? "· loading…" : ""}
         </span>
       </div>
       {error ? <p className="text-sm text-red-600">{error.message}</p> : null}

@@ -305,3 +305,39 @@ describe("ROI", () => {
     ]);
   });
 });
+
+describe("funnel facts follow later writes", () => {
+  it("a new link, a lifecycle change, a merge and a removed purchase show in the next funnel", async () => {
+    const after = people.map((p) => ({ ...p, contact: p.contact && { ...p.contact } }));
+    // o3 gets linked to a contact that arrives later as a lead.
+    const o3 = after.find((p) => p.openid === "o3")!;
+    o3.contact = { id: "h3", linkAfterH: 7, stage: "lead" };
+    await db().identityLink.create({
+      data: {
+        personId: "o3",
+        system: "HUBSPOT",
+        externalId: "h3",
+        source: "code",
+        linkedAt: plus(o3.first, 7),
+      },
+    });
+    await db().hubspotContact.create({ data: { id: "h3", lifecycleStage: "lead", raw: {} } });
+    // o2's contact becomes an opportunity (the ingest rewrites the row).
+    const o2 = after.find((p) => p.openid === "o2")!;
+    o2.contact!.stage = "opportunity";
+    await db().hubspotContact.update({ where: { id: "h2" }, data: { lifecycleStage: "opportunity" } });
+    // o6's contact is merged into a new customer: o6 follows the survivor.
+    const o6 = after.find((p) => p.openid === "o6")!;
+    o6.contact!.stage = "customer";
+    await db().hubspotContact.create({ data: { id: "h6b", lifecycleStage: "customer", raw: {} } });
+    await db().hubspotContact.update({ where: { id: "h6" }, data: { mergedIntoId: "h6b", archived: true } });
+    // o1's purchase is removed (refund cleanup): o1 is no longer paid.
+    const o1 = after.find((p) => p.openid === "o1")!;
+    o1.purchases = [];
+    await db().purchase.delete({ where: { purchaseKey: "pi_o1_0" } });
+
+    const res = await computeFunnel({ groupBy: "none" });
+    expect(strip(res.total.stages)).toEqual(expectedFunnel(after));
+    expect(strip(res.total.stages)).not.toEqual(expectedFunnel(people));
+  });
+});

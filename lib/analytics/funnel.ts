@@ -17,101 +17,44 @@ export const ZFunnelQuery = z.object({
 });
 export type TFunnelQuery = z.input<typeof ZFunnelQuery>;
 
-const LIFECYCLE = ["lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"];
+/** FunnelFact's lifecycle date columns, in stage order (lead … customer). */
+const LIFECYCLE_COLUMNS = ["leadAt", "mqlAt", "sqlAt", "opportunityAt", "customerAt"];
 const STAGE_KEYS = FUNNEL_STAGES.map((s) => s.key);
 
-/** HubSpot date property (ISO or epoch ms) → timestamp, NULL when absent or unreadable. */
-function hsDate(expr: string): string {
-  return `CASE WHEN ${expr} ~ '^\\d{10,}$' THEN to_timestamp((${expr})::bigint / 1000.0) AT TIME ZONE 'UTC'
-    WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}' THEN (${expr})::timestamptz AT TIME ZONE 'UTC' END`;
-}
-
-/** One row per follower with each stage's time (t_<key>) and whether it was reached (r_<key>). */
+/**
+ * One row per follower with each stage's time (t_<key>) and whether it was reached (r_<key>), from
+ * FunnelFact: the database keeps each person's stage times on every write of the tables they come
+ * from (migration 20261122223000), so this is one scan of a narrow table, not seven joins.
+ */
 export function peopleSql(q: z.infer<typeof ZFunnelQuery>, params: unknown[]): string {
   const filters: string[] = [];
   if (q.campaignId) {
     params.push(q.campaignId);
-    filters.push(`w."campaignId" = $${params.length}`);
+    filters.push(`f."campaignId" = $${params.length}`);
   }
-  const t0 = `LEAST(COALESCE(w."subscribedAt", w."firstSeenAt"), w."firstSeenAt")`;
   if (q.from) {
     params.push(q.from);
-    filters.push(`${t0} >= $${params.length}::date`);
+    filters.push(`f."firstTouchAt" >= $${params.length}::date`);
   }
   if (q.to) {
     params.push(q.to);
-    filters.push(`${t0} < $${params.length}::date + 1`);
+    filters.push(`f."firstTouchAt" < $${params.length}::date + 1`);
   }
-  const rank = `CASE lower(c."lifecycleStage") ${Object.entries({
-    lead: 1,
-    marketingqualifiedlead: 2,
-    salesqualifiedlead: 3,
-    opportunity: 4,
-    customer: 5,
-    evangelist: 5,
-  })
-    .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
-    .join(" ")} ELSE 0 END`;
-  const stageDates = LIFECYCLE.map(
-    (s, i) =>
-      `min(${hsDate(`c.raw->'properties'->>'hs_lifecyclestage_${s}_date'`)}) AS t_${STAGE_KEYS[3 + i]}`,
+  const lifecycle = LIFECYCLE_COLUMNS.map(
+    (col, i) =>
+      `f."${col}" AS t_${STAGE_KEYS[3 + i]}, f."lifecycleRank" >= ${i + 1} AS r_${STAGE_KEYS[3 + i]}`,
   ).join(",\n      ");
   return `
-  f AS (
-    SELECT w.openid, w."campaignId" AS campaign_id, ${t0} AS t0
-      FROM "WechatFollower" w ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
-  ),
-  hl AS (
-    SELECT l."personId" AS openid, min(l."linkedAt") AS linked_at, max(${rank}) AS rank,
-      ${stageDates}
-      FROM "IdentityLink" l
-      JOIN f ON f.openid = l."personId"
-      LEFT JOIN "HubspotContact" c0 ON c0.id = l."externalId"
-      LEFT JOIN "HubspotContact" c ON c.id = COALESCE(c0."mergedIntoId", l."externalId")
-     WHERE l.system = 'HUBSPOT'
-     GROUP BY l."personId"
-  ),
-  oa AS (
-    SELECT l."personId" AS openid, min(a."appliedAt") AS applied_at, min(a."enrolledAt") AS enrolled_at
-      FROM "IdentityLink" l
-      JOIN f ON f.openid = l."personId"
-      JOIN "Application" a ON a."studentId" = l."externalId"
-     WHERE l.system = 'OPENAPPLY'
-     GROUP BY l."personId"
-  ),
-  paid AS (
-    SELECT openid, min(paid_at) AS paid_at FROM (
-      SELECT l."personId" AS openid, p."paidAt" AS paid_at
-        FROM "IdentityLink" l JOIN f ON f.openid = l."personId"
-        JOIN "Purchase" p ON p."hubspotContactId" = l."externalId"
-       WHERE l.system = 'HUBSPOT'
-      UNION ALL
-      SELECT l."personId", p."paidAt"
-        FROM "IdentityLink" l JOIN f ON f.openid = l."personId"
-        JOIN "ContactCustomerMap" m ON m."hubspotContactId" = l."externalId"
-        JOIN "Purchase" p ON p."stripeCustomerId" = m."stripeCustomerId"
-       WHERE l.system = 'HUBSPOT'
-      UNION ALL
-      SELECT l."personId", p."paidAt"
-        FROM "IdentityLink" l JOIN f ON f.openid = l."personId"
-        JOIN "Purchase" p ON p."stripeCustomerId" = l."externalId"
-       WHERE l.system = 'STRIPE'
-    ) x GROUP BY openid
-  ),
   people AS (
-    SELECT f.openid, f.campaign_id, f.t0,
-      f.t0 AS t_followed, true AS r_followed,
-      uc."issuedAt" AS t_code_issued, uc.openid IS NOT NULL AS r_code_issued,
-      hl.linked_at AS t_contact_linked, hl.openid IS NOT NULL AS r_contact_linked,
-      ${LIFECYCLE.map((_, i) => `hl.t_${STAGE_KEYS[3 + i]}, COALESCE(hl.rank, 0) >= ${i + 1} AS r_${STAGE_KEYS[3 + i]}`).join(",\n      ")},
-      oa.applied_at AS t_applied, oa.applied_at IS NOT NULL AS r_applied,
-      oa.enrolled_at AS t_enrolled, oa.enrolled_at IS NOT NULL AS r_enrolled,
-      paid.paid_at AS t_paid, paid.paid_at IS NOT NULL AS r_paid
-      FROM f
-      LEFT JOIN "UserCode" uc ON uc.openid = f.openid
-      LEFT JOIN hl ON hl.openid = f.openid
-      LEFT JOIN oa ON oa.openid = f.openid
-      LEFT JOIN paid ON paid.openid = f.openid
+    SELECT f.openid, f."campaignId" AS campaign_id, f."firstTouchAt" AS t0,
+      f."firstTouchAt" AS t_followed, true AS r_followed,
+      f."codeIssuedAt" AS t_code_issued, f."codeIssuedAt" IS NOT NULL AS r_code_issued,
+      f."contactLinkedAt" AS t_contact_linked, f."contactLinkedAt" IS NOT NULL AS r_contact_linked,
+      ${lifecycle},
+      f."appliedAt" AS t_applied, f."appliedAt" IS NOT NULL AS r_applied,
+      f."enrolledAt" AS t_enrolled, f."enrolledAt" IS NOT NULL AS r_enrolled,
+      f."paidAt" AS t_paid, f."paidAt" IS NOT NULL AS r_paid
+      FROM "FunnelFact" f ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
   )`;
 }
 
@@ -163,7 +106,11 @@ export async function computeFunnel(
       : `WITH ${people}
          SELECT ${g} AS g, GROUPING(${g}) AS is_total, ${aggs}
            FROM people GROUP BY GROUPING SETS ((${g}), ()) ORDER BY is_total DESC, g`;
-  const rows = await db().$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+  // Eleven medians sort up to 100,000 values each: in memory, not in temporary files.
+  const rows = await db().$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
+    return tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+  });
   const campaignNames =
     q.groupBy === "campaign"
       ? new Map(

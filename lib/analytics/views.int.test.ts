@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { withFreshDatabase } from "@/test/db";
 import { queryView } from "@/lib/analytics/warehouse-views";
-import { refreshTeamMatches } from "@/lib/warehouse/staging-store";
+import { importBusinessRows } from "@/lib/warehouse/business-import";
+import { refreshAllTeamCandidates, refreshCandidatesForCompanies } from "@/lib/warehouse/team-candidates";
 import { TEAM_MATCH_THRESHOLD_KEY } from "@/lib/warehouse/settings";
 
 withFreshDatabase();
@@ -79,7 +80,7 @@ beforeAll(async () => {
       });
     }
   }
-  await refreshTeamMatches();
+  await refreshAllTeamCandidates();
 });
 
 describe("contacts_to_users", () => {
@@ -217,20 +218,53 @@ describe("team_spending", () => {
   });
 });
 
-describe("team match refresh after an ingest", () => {
-  it("is skipped when no company or team name changed, and runs (matching the new name) when one did", async () => {
-    expect(await refreshTeamMatches({ ifChanged: true })).toBe(false);
-    const [co] = companies;
-    await db().hubspotDeal.updateMany({ data: { amount: 1 } }); // spend is live: no refresh needed
-    expect(await refreshTeamMatches({ ifChanged: true })).toBe(false);
-    await db().hubspotCompany.update({
-      where: { id: co!.id },
-      data: { name: "Zebra Crossing Kindergarten" },
+/** team_spending's company → team pairs, and the candidate table, as sorted lists. */
+async function matchState() {
+  const pairs = await db().$queryRaw<{ company_id: string; team_id: string }[]>`
+    SELECT DISTINCT company_id, team_id FROM team_spending ORDER BY company_id, team_id`;
+  const candidates = await db().warehouseTeamCandidate.findMany({
+    orderBy: [{ companyId: "asc" }, { teamId: "asc" }],
+  });
+  return { pairs, candidates };
+}
+
+describe("team candidates kept incrementally", () => {
+  it("follow a company written by the ingest and teams imported, renamed and unmatched", async () => {
+    // A new company, written as the ingest writes a page (row, then its candidates).
+    await db().hubspotCompany.create({ data: { id: "co9", name: "Zebra Crossing Kindergarten", raw: {} } });
+    await db().$transaction((tx) => refreshCandidatesForCompanies(tx, ["co9"]));
+    expect((await matchState()).pairs.some((p) => p.company_id === "co9")).toBe(false);
+
+    // A team import with a similar name: co9 matches it without any full refresh.
+    await importBusinessRows("teams", [{ team_id: "tz", name: "zebra crossing kindergarten" }]);
+    let state = await matchState();
+    expect(state.pairs).toContainEqual({ company_id: "co9", team_id: "tz" });
+    await refreshAllTeamCandidates();
+    expect(await matchState()).toEqual(state);
+
+    // The team renamed to something unrelated: co9 loses it; again the same as a full recompute.
+    await importBusinessRows("teams", [{ team_id: "tz", name: "Quartz Mining Cooperative" }]);
+    state = await matchState();
+    expect(state.pairs.some((p) => p.company_id === "co9")).toBe(false);
+    expect(state.candidates.some((c) => c.teamId === "tz" && c.companyId === "co9")).toBe(false);
+    await refreshAllTeamCandidates();
+    expect(await matchState()).toEqual(state);
+  });
+
+  it("keeps company spend current on every deal write", async () => {
+    const spend = async () =>
+      (
+        await db().$queryRaw<{ total: string }[]>`
+          SELECT total_team_spend::text AS total FROM team_spending WHERE company_id = 'co2' AND currency = 'CNY'`
+      ).map((r) => Number(r.total));
+    const before = await spend();
+    await db().hubspotDeal.update({ where: { id: "d5" }, data: { amount: "701" } });
+    expect(await spend()).toEqual(before.map(() => 701));
+    await db().hubspotAssociation.delete({
+      where: {
+        fromType_fromId_toType_toId: { fromType: "deals", fromId: "d5", toType: "companies", toId: "co2" },
+      },
     });
-    await db().team.create({ data: { teamId: "tz", name: "zebra crossing kindergarten" } });
-    expect(await refreshTeamMatches({ ifChanged: true })).toBe(true);
-    const rows = await db().$queryRaw<{ team_id: string }[]>`
-      SELECT team_id FROM team_spending WHERE company_id = ${co!.id}`;
-    expect(rows.map((r) => r.team_id)).toContain("tz");
+    expect(await spend()).toEqual([]);
   });
 });

@@ -27,3 +27,15 @@ export const VIEW_COLUMNS = {
 
 export type TViewName = keyof typeof VIEW_COLUMNS;
 export const VIEW_NAMES = Object.keys(VIEW_COLUMNS) as TViewName[];
+
+/** One page of a view as the API answers it. */
+export interface TViewPage {
+  rows: Record<string, string | number | null>[];
+  /** Exact up to the server's count cap; beyond it PostgreSQL's estimate (`totalIsEstimate`). */
+  total: number;
+  totalIsEstimate: boolean;
+  page: number;
+  pageSize: number;
+  sort: string;
+  dir: string;
+}

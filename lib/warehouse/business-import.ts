@@ -10,7 +10,7 @@ import {
   type TTeamRow,
   type TUserRow,
 } from "@/lib/warehouse/business-rows";
-import { refreshTeamMatches } from "@/lib/warehouse/staging-store";
+import { refreshCandidatesForTeams } from "@/lib/warehouse/team-candidates";
 
 /**
  * Imports business rows (users, teams, memberships) as validated upserts. Bad rows are reported
@@ -110,13 +110,17 @@ export async function importBusinessRows(
   await db().$transaction(
     async (tx) => {
       if (kind === "users") await writeUsers(tx, values as TUserRow[]);
-      else if (kind === "teams") await writeTeams(tx, values as TTeamRow[]);
-      else await writeMemberships(tx, values as TMembershipRow[]);
+      else if (kind === "teams") {
+        await writeTeams(tx, values as TTeamRow[]);
+        // New or renamed teams change the fuzzy company matches behind team_spending.
+        await refreshCandidatesForTeams(
+          tx,
+          (values as TTeamRow[]).map((t) => t.team_id),
+        );
+      } else await writeMemberships(tx, values as TMembershipRow[]);
     },
     { timeout: 60_000 },
   );
-  // New or renamed teams change the fuzzy company matches behind team_spending.
-  if (kind === "teams" && values.length > 0) await refreshTeamMatches();
   errors.sort((a, b) => a.row - b.row);
   return { kind, received: rows.length, imported: values.length, errors };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
 
 /**
  * The business tables' row shapes (users, teams, memberships) and their validation. Pure: the CSV
@@ -94,6 +95,30 @@ export interface TRowError {
   row: number;
   field?: string;
   message: string;
+}
+
+/**
+ * An upload in which no row could be imported is bad input as a whole: a 400 naming the first problems,
+ * thrown before the caller records anything (an audit line for a file that changed nothing was the
+ * only write a fully refused file made).
+ */
+export function refuseIfNothingImported(result: {
+  received: number;
+  imported: number;
+  errors: TRowError[];
+}): void {
+  if (result.imported > 0) return;
+  if (result.received === 0) {
+    throw new AppError("bad_request", "The file has no data rows: add rows under the header line.");
+  }
+  const details = Object.fromEntries(
+    result.errors.slice(0, 20).map((e) => [`row ${e.row}${e.field ? ` ${e.field}` : ""}`, e.message]),
+  );
+  throw new AppError(
+    "bad_request",
+    `None of the ${result.received} rows could be imported; fix them and upload the file again.`,
+    details,
+  );
 }
 
 /** The identity of a row, for spotting the same record twice in one upload. */

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { readBodyBytes } from "@/lib/api/body";
+import { assertStorableText, readBodyBytes } from "@/lib/api/body";
 import { writeSetting } from "@/lib/settings/app-settings";
-import { BUSINESS_KINDS, type TBusinessKind } from "@/lib/warehouse/business-rows";
+import { BUSINESS_KINDS, refuseIfNothingImported, type TBusinessKind } from "@/lib/warehouse/business-rows";
 import { importBusinessRows, parseBusinessCsv } from "@/lib/warehouse/business-import";
 import { listIngestRuns } from "@/lib/warehouse/ingest-run";
 import {
@@ -34,12 +34,15 @@ export async function readCsvBody(request: Request): Promise<Record<string, stri
   const bytes = await readBodyBytes(request, CSV_UPLOAD_LIMIT_BYTES);
   const text = new TextDecoder().decode(bytes);
   if (!text.trim()) throw new AppError("bad_request", "The file is empty.");
-  return parseBusinessCsv(text);
+  const rows = parseBusinessCsv(text);
+  assertStorableText(rows);
+  return rows;
 }
 
 export async function uploadBusinessCsv(kind: TBusinessKind, request: Request, actorId: string) {
   const rows = await readCsvBody(request);
   const result = await importBusinessRows(kind, rows);
+  refuseIfNothingImported(result);
   await recordAudit({
     actorId,
     action: `warehouse.business.${kind}.upload`,

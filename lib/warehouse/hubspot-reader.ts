@@ -1,12 +1,18 @@
 import "server-only";
 import { FilterOperatorEnum } from "@hubspot/api-client/lib/codegen/crm/objects";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
-import { hubspotCall, type THubspotBucket } from "@/lib/connectors/hubspot/client";
+import {
+  classifyHubspotError,
+  hubspot,
+  hubspotCall,
+  type THubspotBucket,
+} from "@/lib/connectors/hubspot/client";
 import {
   OBJECT_CONFIG,
   type THubspotRecord,
   type TWarehouseObjectType,
 } from "@/lib/warehouse/hubspot-objects";
+import { SlotScheduler } from "@/lib/warehouse/slot-scheduler";
 import { planWindowSplit } from "@/lib/warehouse/windows";
 
 /**
@@ -24,15 +30,30 @@ const RATE_LIMIT_RETRIES = 5;
  * bucket for the answer's wait, so the retry waits its turn; without this, one 429 on page 900
  * of a full refresh would throw away the 899 pages before it.
  */
-async function governed<T>(bucket: THubspotBucket, call: Parameters<typeof hubspotCall<T>>[1]): Promise<T> {
+async function governed<T>(
+  bucket: THubspotBucket,
+  call: Parameters<typeof hubspotCall<T>>[1],
+  priority?: () => number,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await hubspotCall(bucket, call);
+      if (!priority) return await hubspotCall(bucket, call);
+      // The slot comes from the scheduler (which takes it from the governor), then the call as
+      // hubspotCall makes it.
+      await listSlots.take(priority);
+      try {
+        return await call(hubspot());
+      } catch (error) {
+        throw await classifyHubspotError(error, bucket);
+      }
     } catch (error) {
       if (!(error instanceof ProviderRateLimitedError) || attempt >= RATE_LIMIT_RETRIES) throw error;
     }
   }
 }
+
+/** The full refresh's list reads share the default bucket longest-remaining-first (see SlotScheduler). */
+const listSlots = new SlotScheduler("default");
 /** The search API answers at most 10,000 results per query (after + limit ≤ 10,000). */
 export const SEARCH_RESULT_CAP = 10_000;
 
@@ -64,7 +85,27 @@ function toRecord(r: {
   };
 }
 
-/** Every record of a type (live or archived), page by page, with inline associations. */
+/**
+ * How many live records of a type HubSpot has (a search without filters answers its total): how
+ * much a full refresh of it has left to read, for the list reads' order.
+ */
+async function countRecords(type: TWarehouseObjectType, stats: TReadStats): Promise<number> {
+  stats.calls++;
+  const res = await governed("search", (c) =>
+    c.crm.objects.searchApi.doSearch(type, {
+      filterGroups: [],
+      properties: ["hs_object_id"],
+      limit: 1,
+    }),
+  );
+  return res.total;
+}
+
+/**
+ * Every record of a type (live or archived), page by page, with inline associations. Live lists
+ * take their slots by the pages they have left (countRecords), so the longest type is never
+ * starved by the shorter ones.
+ */
 export async function* listAll(
   type: TWarehouseObjectType,
   properties: string[],
@@ -73,19 +114,32 @@ export async function* listAll(
 ): AsyncGenerator<TPage> {
   const targets = archived ? [] : [...OBJECT_CONFIG[type].associationTargets];
   let after: string | undefined;
+  let read = 0;
+  let total: number | null = null;
+  if (!archived) {
+    // Counted beside the first pages; until the count is in, this type's order is "unknown" (0).
+    countRecords(type, stats).then(
+      (n) => (total = n),
+      () => undefined,
+    );
+  }
+  const remaining = () => (total === null ? 0 : Math.max(1, total - read));
   // Fetch page n+1 while the caller writes page n: the governor, not the database, should set the pace.
   const fetchPage = (cursor: string | undefined) => {
     stats.calls++;
-    const p = governed("default", (c) =>
-      c.crm.objects.basicApi.getPage(
-        type,
-        PAGE_SIZE,
-        cursor,
-        properties,
-        undefined,
-        targets.length ? targets : undefined,
-        archived,
-      ),
+    const p = governed(
+      "default",
+      (c) =>
+        c.crm.objects.basicApi.getPage(
+          type,
+          PAGE_SIZE,
+          cursor,
+          properties,
+          undefined,
+          targets.length ? targets : undefined,
+          archived,
+        ),
+      remaining,
     );
     // Rejections surface at the `await` below; this only stops Node calling it unhandled meanwhile.
     p.catch(() => undefined);
@@ -94,6 +148,7 @@ export async function* listAll(
   let pending = fetchPage(after);
   for (;;) {
     const res = await pending;
+    read += res.results.length;
     after = res.paging?.next?.after;
     if (after) pending = fetchPage(after);
     yield { records: res.results.map((r) => toRecord(r as never)) };

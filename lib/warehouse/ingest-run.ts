@@ -5,12 +5,14 @@ import { log } from "@/lib/logger";
 import { WAREHOUSE_OBJECT_TYPES, type TWarehouseObjectType } from "@/lib/warehouse/hubspot-objects";
 import { ingestObjectType, type TTypeCounts, type TTypePlan } from "@/lib/warehouse/ingest-type";
 import { readWarehouseSettings, SCHEDULE_INTERVAL_MS } from "@/lib/warehouse/settings";
-import { refreshTeamMatches } from "@/lib/warehouse/staging-store";
+import { reconcileCompanySpend } from "@/lib/warehouse/staging-store";
+import { pruneCandidatesOfDeadCompanies } from "@/lib/warehouse/team-candidates";
 
 /**
  * One warehouse ingest run: an IngestRun row (kind, status, counts, duration, cursor), the three
- * object types, then the fuzzy team-match refresh. Split into start / type / finish so the Inngest
- * function can make each a step; `runIngest` runs them in one go (tests, bench, scripts).
+ * object types (team candidates and company spend kept current page by page), then a closing
+ * pass. Split into start / type / finish so the Inngest function can make each a step;
+ * `runIngest` runs them in one go (tests, bench, scripts).
  */
 
 export type TIngestKind = "full" | "incremental";
@@ -74,7 +76,10 @@ export async function finishIngestRun(
     await db().$executeRawUnsafe(
       `ANALYZE "HubspotContact", "HubspotCompany", "HubspotDeal", "HubspotAssociation", "AppUser", "Team"`,
     );
-    await refreshTeamMatches({ ifChanged: true });
+    await pruneCandidatesOfDeadCompanies();
+    // Seconds over 20,000 companies: after full refreshes (where a company merge may have raced a
+    // deal page); the triggers keep spend current in between.
+    if (run.plan.kind === "full") await reconcileCompanySpend();
   }
   const finishedAt = new Date();
   const ok = !outcome.error;
@@ -97,16 +102,29 @@ export async function runIngest(requested: TIngestKind): Promise<{
   runId: string;
   kind: TIngestKind;
   counts: Record<TWarehouseObjectType, TTypeCounts>;
+  /** Seconds from the start until each type was done, and the closing step's own seconds. */
+  phaseSeconds: Record<TWarehouseObjectType | "finish", number>;
 }> {
   const run = await startIngestRun(requested);
+  const t0 = performance.now();
+  const seconds = (from: number) => Math.round(performance.now() - from) / 1000;
+  const phaseSeconds = {} as Record<TWarehouseObjectType | "finish", number>;
   try {
-    const results = await Promise.all(WAREHOUSE_OBJECT_TYPES.map((t) => ingestObjectType(t, run.plan)));
+    const results = await Promise.all(
+      WAREHOUSE_OBJECT_TYPES.map(async (t) => {
+        const c = await ingestObjectType(t, run.plan);
+        phaseSeconds[t] = seconds(t0);
+        return c;
+      }),
+    );
     const counts = Object.fromEntries(WAREHOUSE_OBJECT_TYPES.map((t, i) => [t, results[i]!])) as Record<
       TWarehouseObjectType,
       TTypeCounts
     >;
+    const t1 = performance.now();
     await finishIngestRun(run, { counts });
-    return { runId: run.runId, kind: run.plan.kind, counts };
+    phaseSeconds.finish = seconds(t1);
+    return { runId: run.runId, kind: run.plan.kind, counts, phaseSeconds };
   } catch (error) {
     await finishIngestRun(run, {
       counts: {},

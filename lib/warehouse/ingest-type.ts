@@ -14,6 +14,7 @@ import {
 } from "@/lib/warehouse/hubspot-objects";
 import { listAll, readAssociations, searchModified, type TReadStats } from "@/lib/warehouse/hubspot-reader";
 import { readWarehouseSettings } from "@/lib/warehouse/settings";
+import { refreshCandidatesForCompanies } from "@/lib/warehouse/team-candidates";
 import {
   archiveUnseen,
   markArchived,
@@ -64,12 +65,15 @@ async function writePage(
   associations: Map<TWarehouseObjectType, { fromId: string; toId: string }[]>,
   m: TMappers,
   counts: TTypeCounts,
+  deferSpend: boolean,
 ): Promise<void> {
   const ids = records.map((r) => r.id);
   const merges = records
     .map((r) => ({ primaryId: r.id, mergedIds: mergedIds(r) }))
     .filter((x) => x.mergedIds.length > 0);
   await db().$transaction(async (tx) => {
+    // Full refreshes recompute company spend once at the end (finishIngestRun), not per page.
+    if (deferSpend) await tx.$executeRaw`SELECT set_config('revbridge.defer_spend', 'on', true)`;
     if (type === "contacts") {
       counts.upserted += await upsertContacts(
         tx,
@@ -87,7 +91,24 @@ async function writePage(
       counts.associations += await replaceAssociations(tx, type, toType, ids, pairs);
     }
     counts.merged += await remapMerged(tx, type, merges);
+    // New, renamed, merged-away companies: their fuzzy team candidates, in the same transaction.
+    if (type === "companies") {
+      await refreshCandidatesForCompanies(tx, [...ids, ...merges.flatMap((x) => x.mergedIds)]);
+    }
   });
+}
+
+/** Yields the source's pages while already fetching the next one (at most one page buffered). */
+async function* oneAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) return;
+    next = source.next();
+    // A failed prefetch surfaces when awaited above; don't let it count as unhandled meanwhile.
+    next.catch(() => {});
+    yield current.value;
+  }
 }
 
 function emptyCounts(): TTypeCounts {
@@ -120,7 +141,8 @@ export async function ingestObjectType(type: TWarehouseObjectType, plan: TTypePl
   );
 
   if (plan.kind === "full") {
-    for await (const page of listAll(type, properties, false, stats)) {
+    // One page fetched ahead: the governed reads keep going while a page is written.
+    for await (const page of oneAhead(listAll(type, properties, false, stats))) {
       counts.fetched += page.records.length;
       const assoc = new Map<TWarehouseObjectType, { fromId: string; toId: string }[]>();
       for (const t of targets) assoc.set(t, []);
@@ -129,7 +151,7 @@ export async function ingestObjectType(type: TWarehouseObjectType, plan: TTypePl
           assoc.get(t)!.push(...toIds.map((toId) => ({ fromId: r.id, toId })));
         }
       }
-      await writePage(type, page.records, assoc, m, counts);
+      await writePage(type, page.records, assoc, m, counts, true);
     }
   } else {
     for await (const page of searchModified(type, properties, plan.sinceMs, plan.untilMs, stats)) {
@@ -137,16 +159,17 @@ export async function ingestObjectType(type: TWarehouseObjectType, plan: TTypePl
       const ids = page.records.map((r) => r.id);
       const assoc = new Map<TWarehouseObjectType, { fromId: string; toId: string }[]>();
       for (const t of targets) assoc.set(t, await readAssociations(type, t, ids, stats));
-      await writePage(type, page.records, assoc, m, counts);
+      await writePage(type, page.records, assoc, m, counts, false);
     }
   }
 
   for await (const page of listAll(type, ["hs_object_id"], true, stats)) {
-    counts.archived += await markArchived(
-      db(),
-      type,
-      page.records.map((r) => r.id),
-    );
+    const ids = page.records.map((r) => r.id);
+    counts.archived += await db().$transaction(async (tx) => {
+      const n = await markArchived(tx, type, ids);
+      if (type === "companies" && n > 0) await refreshCandidatesForCompanies(tx, ids);
+      return n;
+    });
   }
   if (plan.kind === "full") counts.archived += await archiveUnseen(type, plan.runStartedAt);
 

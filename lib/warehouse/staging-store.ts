@@ -160,41 +160,14 @@ export async function archiveUnseen(type: TWarehouseObjectType, runStartedAt: Da
   );
 }
 
-const MATCH_INPUTS_KEY = "warehouse.teamMatchInputs";
-
 /**
- * A fingerprint of what the fuzzy candidates depend on: the live companies' names and the teams'
- * names. Hashing 20,000 + 5,000 short names takes tens of milliseconds; the refresh it can save
- * takes seconds (a KNN lookup per company).
+ * The spend of these companies (or of every company) recomputed from their deals. The triggers of
+ * migration 20261122223000 keep WarehouseCompanySpend current on every write; two transactions
+ * recomputing one company at the same moment can leave the earlier snapshot's sum, so an ingest
+ * run closes with this pass over everything it may have touched.
  */
-async function matchInputsFingerprint(): Promise<string> {
-  const rows = await db().$queryRaw<{ h: string | null }[]>`
-    SELECT md5(
-      COALESCE((SELECT string_agg(id || '=' || COALESCE(name, ''), ',' ORDER BY id) FROM "HubspotCompany"
-                 WHERE NOT archived AND "mergedIntoId" IS NULL), '') || '|' ||
-      COALESCE((SELECT string_agg("teamId" || '=' || name, ',' ORDER BY "teamId") FROM "Team"), '')) AS h`;
-  return rows[0]?.h ?? "";
-}
-
-/**
- * Refreshes the fuzzy company ↔ team candidates behind team_spending (see the migration).
- * `ifChanged`: skipped when no company or team name changed since the last refresh; an incremental
- * run that touched only deals, contacts or other company fields then costs no refresh.
- */
-export async function refreshTeamMatches(options: { ifChanged?: boolean } = {}): Promise<boolean> {
-  const fingerprint = await matchInputsFingerprint();
-  if (options.ifChanged) {
-    const last = await db().appSetting.findUnique({
-      where: { key: MATCH_INPUTS_KEY },
-      select: { value: true },
-    });
-    if (last?.value === fingerprint) return false;
-  }
-  await db().$executeRawUnsafe(`REFRESH MATERIALIZED VIEW CONCURRENTLY warehouse_company_team_candidates`);
-  await db().appSetting.upsert({
-    where: { key: MATCH_INPUTS_KEY },
-    create: { key: MATCH_INPUTS_KEY, value: fingerprint },
-    update: { value: fingerprint },
-  });
-  return true;
+export async function reconcileCompanySpend(): Promise<void> {
+  await db().$executeRaw`
+    SELECT warehouse_refresh_company_spend(ARRAY(
+      SELECT id FROM "HubspotCompany" UNION SELECT "companyId" FROM "WarehouseCompanySpend"))`;
 }
