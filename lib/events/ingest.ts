@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { readBodyBytes } from "@/lib/api/body";
+import { parseJsonText, readBodyBytes } from "@/lib/api/body";
 import { AppError } from "@/lib/errors";
 import { MAX_EVENTS_PER_REQUEST, parseEvent, type TParsedEvent } from "@/lib/events/catalogue";
 import { handOffOutbox, sendWithInngest } from "@/lib/events/hand-off";
@@ -34,12 +34,7 @@ const SHAPE_HELP = `Send one event object, an array of 1–${MAX_EVENTS_PER_REQU
 export async function readEventsBody(request: Request): Promise<{ batch: boolean; items: unknown[] }> {
   const bytes = await readBodyBytes(request, EVENTS_BODY_LIMIT_BYTES);
   if (bytes.byteLength === 0) throw new AppError("bad_request", `The body is empty. ${SHAPE_HELP}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new AppError("bad_request", `The body is not valid JSON. ${SHAPE_HELP}`);
-  }
+  const raw = parseJsonText(new TextDecoder().decode(bytes), SHAPE_HELP);
   let items: unknown[];
   let batch = true;
   if (Array.isArray(raw)) items = raw;

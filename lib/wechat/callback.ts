@@ -13,8 +13,9 @@ import { buildEncryptedReply, parseWechatXml, type TWechatXml } from "./xml";
  * compatible and safe mode. Everything is verified before anything is written:
  *   plain      — `signature` = sha1(sort(token, timestamp, nonce)), compared in constant time;
  *   compatible/safe (`encrypt_type=aes`) — `msg_signature` over the `<Encrypt>` payload, then AES decryption,
- *                which also checks the AppID inside the ciphertext.
- * Refusals: malformed XML 400, bad signature 401, undecryptable or foreign AppID 400/403 — with a log line
+ *                which also checks the AppID inside the ciphertext;
+ *   both       — the signed `timestamp` within 5 minutes of our clock (older or future: a replay).
+ * Refusals: malformed XML or stale timestamp 400, bad signature 401, undecryptable or foreign AppID 400/403 — with a log line
  * naming the reason, never the payload. The reply is encrypted whenever the request was. A reply that is
  * not ready within the passive-reply budget is answered `success` and pushed later (deferred-reply.ts).
  */
@@ -22,7 +23,7 @@ import { buildEncryptedReply, parseWechatXml, type TWechatXml } from "./xml";
 export type TCallbackResponse = { status: number; body: string; contentType: string };
 
 /** WeChat's messages are a few hundred bytes; anything near this is not WeChat. */
-const BODY_LIMIT_BYTES = 64 * 1024;
+export const WECHAT_BODY_LIMIT_BYTES = 64 * 1024;
 
 const text = (body: string): TCallbackResponse => ({
   status: 200,
@@ -53,13 +54,14 @@ export async function handleWechatCallback(
   if (request.method === "GET") return verifyServer(params, config);
   if (request.method !== "POST") throw new AppError("bad_request", "Only GET and POST are supported.");
 
-  const raw = new TextDecoder().decode(await readBodyBytes(request, BODY_LIMIT_BYTES));
+  const raw = new TextDecoder().decode(await readBodyBytes(request, WECHAT_BODY_LIMIT_BYTES));
   const timestamp = requireParam(params, "timestamp");
   const nonce = requireParam(params, "nonce");
   const encrypted = params.get("encrypt_type")?.toLowerCase() === "aes";
 
   if (!encrypted) {
     assertUrlSignature(params, config, timestamp, nonce);
+    assertFreshTimestamp(timestamp);
     const message = parseOrRefuse(raw);
     const reply = await replyWithinBudget(message, replyOptions);
     return reply ? xml(reply) : text("success");
@@ -67,6 +69,7 @@ export async function handleWechatCallback(
 
   const outer = parseOrRefuse(raw);
   const message = openEncrypted(outer, params, config, timestamp, nonce);
+  assertFreshTimestamp(timestamp);
   const reply = await replyWithinBudget(message, replyOptions);
   if (!reply) return text("success");
   const sealed = sealMessage(
@@ -93,6 +96,24 @@ function assertUrlSignature(
   const signature = requireParam(params, "signature");
   if (!verifyUrlSignature({ token: config.token, timestamp, nonce, signature })) {
     throw new AppError("unauthorized", "WeChat signature does not match.");
+  }
+}
+
+/**
+ * The signatures cover `timestamp`, so a delivery signed more than 5 minutes away from our clock (either
+ * way) is a replay or a forgery with a skewed clock; WeChat's own retries come within seconds. Checked
+ * after the signature, so a forged request learns nothing from which refusal it gets. Same window as
+ * Stripe and HubSpot.
+ */
+export const WECHAT_TIMESTAMP_TOLERANCE_S = 300;
+
+function assertFreshTimestamp(timestamp: string, nowMs = Date.now()): void {
+  const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : NaN;
+  if (!(Math.abs(nowMs / 1000 - seconds) <= WECHAT_TIMESTAMP_TOLERANCE_S)) {
+    throw new AppError(
+      "bad_request",
+      "WeChat callback refused: the timestamp is outside the 5-minute window (a replay or a skewed clock).",
+    );
   }
 }
 

@@ -4,4 +4,8 @@ import { functions } from "@/inngest/index";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, POST, PUT } = serve({ client: inngest, functions });
+// Cloud mode (production): every request, syncs (PUT) and introspection (GET) included, must carry
+// Inngest's signature. The SDK's default accepts an unsigned PUT and registers the URL built from
+// the request's Host header with Inngest Cloud, so anyone could point function runs at their host.
+// Dev mode (local runner, dev server) is unaffected: the SDK checks no signatures there.
+export const { GET, POST, PUT } = serve({ client: inngest, functions, enableUnauthedSync: false });
