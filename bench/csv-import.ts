@@ -63,6 +63,7 @@ export async function run(): Promise<Record<string, unknown>> {
         HUBSPOT_ACCESS_TOKEN: "pat-na1-bench",
         HUBSPOT_API_BASE: hubspot.url,
         LOG_LEVEL: "warn",
+        IMPORT_DEFAULT_COUNTRY: "US",
         BENCH_IMPORT_DIR: dir,
         BENCH_HUBSPOT_RATE: String(env.BENCH_HUBSPOT_RATE),
       }),

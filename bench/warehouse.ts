@@ -3,7 +3,9 @@
  * queries and the funnel, on a fresh migrated database. The work runs in a child process
  * (bench/warehouse-worker.ts) so the app's configuration comes through the environment as in
  * production. Sizes and rate: BENCH_WH_CONTACTS / _COMPANIES / _DEALS / _PEOPLE / _RATE
- * (defaults 100,000 / 20,000 / 50,000 / 100,000 / 15 per second).
+ * (defaults 100,000 / 20,000 / 50,000 / 100,000 / 15 per second). To iterate on the queries:
+ * BENCH_WH_KEEP_DB=1 keeps the database, then BENCH_WH_DB=<name> migrates it and re-runs only the
+ * view and funnel queries against it.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -15,6 +17,13 @@ import { migrateDeploy } from "@/scripts/lib/migrate";
 
 const ZBenchEnv = z.object({
   BENCH_POSTGRES_ADMIN_URL: z.string().default("postgresql://postgres@127.0.0.1:5432/postgres"),
+  /** Keep the scratch database at the end (its name is printed) to re-run the queries against it. */
+  BENCH_WH_KEEP_DB: z.enum(["0", "1"]).default("0"),
+  /** A kept database: migrate it and run only the view and funnel queries (no seed, no ingest). */
+  BENCH_WH_DB: z
+    .string()
+    .regex(/^bench_warehouse_[0-9a-f]+$/)
+    .optional(),
 });
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -41,10 +50,19 @@ function runWorker(env: Record<string, string>): Promise<Record<string, unknown>
   });
 }
 
+function keptDatabase(adminUrl: string, name: string) {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { name, url: u.toString(), drop: () => Promise.resolve() };
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const env = parseEnv(ZBenchEnv);
-  const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_warehouse");
+  const db = env.BENCH_WH_DB
+    ? keptDatabase(env.BENCH_POSTGRES_ADMIN_URL, env.BENCH_WH_DB)
+    : await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_warehouse");
   const databaseUrl = db.url;
+  const keep = env.BENCH_WH_KEEP_DB === "1" || env.BENCH_WH_DB !== undefined;
   try {
     await migrateDeploy(databaseUrl, { quiet: true });
     const port = await findFreePort();
@@ -54,8 +72,10 @@ export async function run(): Promise<Record<string, unknown>> {
       HUBSPOT_API_BASE: `http://127.0.0.1:${port}`,
       HUBSPOT_ACCESS_TOKEN: "pat-na1-bench0000-0000-0000-0000-000000000000",
       BENCH_WH_PORT: String(port),
+      BENCH_WH_QUERIES_ONLY: env.BENCH_WH_DB ? "1" : "0",
     });
   } finally {
-    await db.drop().catch(() => undefined);
+    if (keep) process.stdout.write(`kept database ${db.name} (BENCH_WH_DB=${db.name} re-runs the queries)\n`);
+    else await db.drop().catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `npm test`: every check, in order — lint, formatting, typecheck, schema/migration drift, unit, integration
- * (DATABASE_URL's server, else an embedded PostgreSQL) and the Playwright e2e suite. Every step
+ * (DATABASE_URL's server, else an embedded PostgreSQL), a short chaos run and the Playwright e2e suite. Every step
  * runs even when an earlier one fails, so one run shows everything; the exit code is non-zero if any
  * failed. The last line counts the tests: `tests: N passed, N failed`.
  */
@@ -69,6 +69,12 @@ const steps: Step[] = [
       `--outputFile.json=${out}/integration.json`,
     ),
     count: vitestCounts(`${out}/integration.json`),
+  },
+  // The short chaos set (issue 10): each scenario ends in a reconciliation and exits 1 on any lost,
+  // duplicated or drifted record. About 90 s; the full set is `npm run bench -- chaos`.
+  {
+    name: "chaos (quick)",
+    cmd: npx("tsx", "--conditions=react-server", "bench/run.ts", "chaos", "--quick", "--no-save"),
   },
   { name: "browser", cmd: npx("tsx", "scripts/ensure-browser.ts") },
   {

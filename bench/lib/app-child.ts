@@ -92,6 +92,29 @@ export function startAppChild(
   return { child, ready, output: () => output };
 }
 
+/**
+ * The environment every scenario gives the app child: production mode, the scratch database, the
+ * runner as Inngest, a random NEXTAUTH_SECRET, log level warn, plus `env` for the providers.
+ */
+export function appChildEnv(opts: {
+  databaseUrl: string;
+  appPort: number;
+  runnerUrl: string;
+  env: Record<string, string>;
+}): Record<string, string> {
+  return {
+    BENCH_APP_PORT: String(opts.appPort),
+    NODE_ENV: "production",
+    DATABASE_URL: opts.databaseUrl,
+    NEXTAUTH_SECRET: randomBytes(24).toString("base64"),
+    APP_URL: `http://127.0.0.1:${opts.appPort}`,
+    INNGEST_DEV: opts.runnerUrl,
+    INNGEST_BASE_URL: opts.runnerUrl,
+    ...opts.env,
+    LOG_LEVEL: "warn",
+  };
+}
+
 export interface TLaunchedApp {
   runner: TChildRunner;
   app: ChildProcess;
@@ -119,17 +142,15 @@ export async function launchAppWithRunner(opts: {
     appUrls: [`${appUrl}/api/inngest`],
     logLevel: "warn",
   });
-  const started = startAppChild(opts.scenario, {
-    BENCH_APP_PORT: String(opts.appPort),
-    NODE_ENV: "production",
-    DATABASE_URL: opts.databaseUrl,
-    NEXTAUTH_SECRET: randomBytes(24).toString("base64"),
-    APP_URL: appUrl,
-    INNGEST_DEV: runner.url,
-    INNGEST_BASE_URL: runner.url,
-    ...opts.env,
-    LOG_LEVEL: "warn",
-  });
+  const started = startAppChild(
+    opts.scenario,
+    appChildEnv({
+      databaseUrl: opts.databaseUrl,
+      appPort: opts.appPort,
+      runnerUrl: runner.url,
+      env: opts.env,
+    }),
+  );
   return {
     runner,
     app: started.child,

@@ -15,6 +15,8 @@ export interface EmbeddedServer {
   adminUrl: string;
   port: number;
   stop: () => Promise<void>;
+  /** Stops the server and starts it again on the same port and data (chaos: a database restart). */
+  restart: () => Promise<void>;
 }
 
 const USER = "postgres";
@@ -66,7 +68,11 @@ export async function startEmbeddedPostgres(opts: {
     stopped = true;
     await server.stop();
   };
-  return { adminUrl: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port, stop };
+  const restart = async () => {
+    await server.stop();
+    await server.start();
+  };
+  return { adminUrl: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port, stop, restart };
 }
 
 /**
