@@ -19,7 +19,14 @@
 import { rmSync } from "node:fs";
 import { hasFlag, numberFlag, stringFlag } from "@/bench/lib/args";
 import { reconcile, type TReconciliation } from "@/bench/lib/reconcile";
-import { driveBurst, engineTally, runnerBacklog, waitForSync, type TBurstLoad } from "@/bench/lib/sync-burst";
+import {
+  driveBurst,
+  engineTally,
+  runnerBacklog,
+  waitForQuiet,
+  waitForSync,
+  type TBurstLoad,
+} from "@/bench/lib/sync-burst";
 import { serveSyncApp, startSyncStack, type TSyncStack } from "@/bench/lib/sync-stack";
 import { sleep } from "@/bench/lib/wait";
 import { ensureDatabase, startEmbeddedPostgres } from "@/scripts/lib/embedded-postgres";
@@ -162,11 +169,14 @@ async function runScenario(c: TContext, name: string, round: number): Promise<TS
   });
   await strike;
   const strikeSeconds = struckAt ? (Date.now() - struckAt) / 1000 : undefined;
-  const { done } = await waitForSync(c.stack, load, Date.now() + c.mode.settleSeconds * 1000);
+  const deadline = Date.now() + c.mode.settleSeconds * 1000;
+  const { done } = await waitForSync(c.stack, load, deadline);
   // Faults and webhook knobs stay on until the sync converged: most calls come after the load.
   await scenario.after?.(c);
-  // Echoes and retries still in flight must land before duplicates and drift are judged.
+  // Echoes and retries still in flight must land before duplicates and drift are judged; whatever is
+  // still unfinished at the deadline is reported as such.
   await sleep(c.mode.quick ? 1_000 : 5_000);
+  await waitForQuiet(c.stack, Math.max(deadline, Date.now() + 10_000));
   const reconciliation = await reconcile(c.stack, load, seeded);
   const result = {
     scenario: name,

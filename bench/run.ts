@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { stringFlag } from "@/bench/lib/args";
 
 type TScenario = () => Promise<{ run: () => Promise<Record<string, unknown>> }>;
 
@@ -58,14 +59,16 @@ async function runScenario(name: string, load: TScenario): Promise<void> {
     date: new Date().toISOString(),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-  // `--no-save`: CI's short chaos run judges, it does not replace the recorded figures.
+  // `--no-save`: CI's short chaos run judges, it does not replace the recorded figures; `--save-to`
+  // puts them where CI's summary can quote a failure.
   if (process.argv.includes("--no-save")) return;
-  mkdirSync(path.join(root, "bench", "results"), { recursive: true });
-  const file = path.join(root, "bench", "results", `${name}.json`);
+  const file = saveTo ?? path.join(root, "bench", "results", `${name}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`saved ${path.relative(root, file)}\n`);
 }
 
+const saveTo = stringFlag("--save-to");
 const wanted = process.argv[2];
 if (!wanted || (wanted !== "all" && !(wanted in SCENARIOS))) {
   process.stderr.write(`Usage: npm run bench -- <${[...Object.keys(SCENARIOS), "all"].join("|")}>\n`);

@@ -20,6 +20,8 @@ interface Step {
   env?: Record<string, string>;
   /** Reads the step's JSON report: [passed, failed]. */
   count?: () => [number, number];
+  /** Lines quoted under the summary when the step fails, so the end of a CI log says why. */
+  why?: () => string[];
 }
 
 function vitestCounts(file: string): () => [number, number] {
@@ -35,6 +37,24 @@ function playwrightCounts(file: string): () => [number, number] {
       stats: { expected: number; unexpected: number; flaky: number };
     };
     return [r.stats.expected, r.stats.unexpected + r.stats.flaky];
+  };
+}
+
+function chaosFailures(file: string): () => string[] {
+  return () => {
+    const r = JSON.parse(readFileSync(file, "utf8")) as {
+      figures: {
+        results: {
+          scenario: string;
+          round: number;
+          passed: boolean;
+          reconciliation: { problems: string[] };
+        }[];
+      };
+    };
+    return r.figures.results
+      .filter((x) => !x.passed)
+      .map((x) => `${x.scenario} #${x.round}: ${x.reconciliation.problems.join("; ")}`);
   };
 }
 
@@ -74,7 +94,16 @@ const steps: Step[] = [
   // duplicated or drifted record. About 90 s; the full set is `npm run bench -- chaos`.
   {
     name: "chaos (quick)",
-    cmd: npx("tsx", "--conditions=react-server", "bench/run.ts", "chaos", "--quick", "--no-save"),
+    cmd: npx(
+      "tsx",
+      "--conditions=react-server",
+      "bench/run.ts",
+      "chaos",
+      "--quick",
+      "--save-to",
+      `${out}/chaos.json`,
+    ),
+    why: chaosFailures(`${out}/chaos.json`),
   },
   { name: "browser", cmd: npx("tsx", "scripts/ensure-browser.ts") },
   {
@@ -85,7 +114,14 @@ const steps: Step[] = [
   },
 ];
 
-const results: { name: string; ok: boolean; seconds: number; passed?: number; failed?: number }[] = [];
+const results: {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  passed?: number;
+  failed?: number;
+  why?: string[];
+}[] = [];
 for (const step of steps) {
   process.stdout.write(`\n▶ ${step.name}: ${step.cmd.join(" ")}\n`);
   const started = Date.now();
@@ -101,6 +137,13 @@ for (const step of steps) {
       row.ok = false; // a runner that crashed before writing its report failed, whatever it exited with
     }
   }
+  if (!row.ok && step.why) {
+    try {
+      row.why = step.why();
+    } catch {
+      row.why = ["(no report written: the step crashed; see its output above)"];
+    }
+  }
   results.push(row);
 }
 
@@ -110,6 +153,7 @@ for (const r of results) {
   process.stdout.write(
     `  ${r.ok ? "✔" : "✘"} ${r.name.padEnd(24)} ${String(r.seconds).padStart(6)} s${counts}\n`,
   );
+  for (const line of r.why ?? []) process.stdout.write(`      ${line}\n`);
 }
 const passed = results.reduce((n, r) => n + (r.passed ?? 0), 0);
 const failed = results.reduce((n, r) => n + (r.failed ?? 0), 0);

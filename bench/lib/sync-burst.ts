@@ -139,6 +139,32 @@ export async function waitForSync(
   }
 }
 
+/**
+ * Waits until nothing is in flight — every inbox row PROCESSED or IGNORED, no run of the runner's left
+ * unfinished — seen twice a second apart, or until `deadline`. A judge that looks earlier mistakes an
+ * echo webhook still waiting for its batch (triple delivery reorders deliveries by up to 2 s) for a
+ * lost one.
+ */
+export async function waitForQuiet(stack: TSyncStack, deadline: number): Promise<boolean> {
+  let quietSince: number | null = null;
+  while (Date.now() < deadline) {
+    try {
+      const { rows } = await stack.pool.query<{ busy: number }>(
+        `SELECT (SELECT count(*) FROM "WebhookEvent" WHERE status NOT IN ('PROCESSED', 'IGNORED'))::int
+              + (SELECT count(*) FROM inngest_runner.runs WHERE status NOT IN ('completed', 'cancelled', 'failed'))::int
+              AS busy`,
+      );
+      if (rows[0]!.busy > 0) quietSince = null;
+      else if (quietSince === null) quietSince = Date.now();
+      else if (Date.now() - quietSince >= 1_000) return true;
+    } catch {
+      quietSince = null; // the database may be restarting (chaos)
+    }
+    await sleep(250);
+  }
+  return false;
+}
+
 function percentiles(values: number[]) {
   const s = [...values].sort((a, b) => a - b);
   return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), max: s.at(-1) ?? 0 };
