@@ -83,7 +83,7 @@ describe("governed provider clients", () => {
     expect(down).toBeInstanceOf(ProviderUnavailableError);
   });
 
-  it("Stripe: success, 404 → rejected, 500 → unavailable", async () => {
+  it("Stripe: success, 404 → rejected, one 500 retried by the SDK, three 500s → unavailable", async () => {
     const customer = await stripeCall((s) => s.customers.create({ email: "b@example.com" }));
     expect(customer.id).toMatch(/^cus_/);
     const missing = await stripeCall((s) => s.customers.retrieve("cus_missing")).catch((e: unknown) => e);
@@ -92,6 +92,12 @@ describe("governed provider clients", () => {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ script: ["500"] }),
+    });
+    expect((await stripeCall((s) => s.customers.retrieve(customer.id))).id).toBe(customer.id);
+    await fetch(`${str.url}/__sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ script: ["500", "500", "500"] }),
     });
     const down = await stripeCall((s) => s.customers.retrieve(customer.id)).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ProviderUnavailableError);

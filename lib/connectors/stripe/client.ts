@@ -12,8 +12,16 @@ import {
 
 /**
  * The one way RevBridge reaches Stripe: the official SDK pointed at STRIPE_API_BASE (the sandbox in
- * demo and tests), SDK retries off (Inngest retries durably), every call under the governor.
+ * demo and tests), every call under the governor.
+ *
+ * The SDK retries a connection error, a timeout, a 409 or a 5xx twice with its own short backoff, under
+ * the same Idempotency-Key (ours, or the one it adds to every POST), so a retry never writes twice.
+ * Without that, one transient failure among a step's ten writes re-ran all ten: at 20 % faults a step
+ * succeeded one attempt in nine and whole batches ran out of Inngest retries. 429s are not retried here:
+ * they penalise the governor and come back as a RetryAfterError. The two retries are not counted by
+ * the governor: each follows a request that failed.
  */
+const SDK_RETRIES = 2;
 
 let cached: { key: string; client: Stripe } | undefined;
 
@@ -31,7 +39,7 @@ export function stripe(): Stripe {
         host: base.hostname,
         port: base.port ? Number(base.port) : protocol === "http" ? 80 : 443,
         protocol,
-        maxNetworkRetries: 0,
+        maxNetworkRetries: SDK_RETRIES,
         timeout: 20_000,
         appInfo: { name: "RevBridge" },
       }),
