@@ -58,6 +58,11 @@ export const ZImportFile = z.object({
 export type TImportFile = z.infer<typeof ZImportFile>;
 export const ZImportFiles = z.array(ZImportFile);
 
+/** `POST /api/console/imports`. Strict: keys the console never sends are a client bug, refused rather than half-read. */
+export const ZCreateImport = z
+  .object({ name: z.string().trim().min(1, "give the import a name").max(120) })
+  .strict();
+
 export interface TRowProblem {
   column: string;
   severity: "error" | "warning";

@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { ZEventMapping } from "@/lib/events/mapping";
+import { ZCreateImport } from "@/lib/imports/types";
 import { withFreshDatabase } from "@/test/db";
 import { stubAppEnv } from "@/test/env";
 import { contentType, headerText, junkBody, junkQuery, junkSegment } from "./support/arbitraries";
@@ -74,7 +75,10 @@ const ACCEPTS_ANY_OBJECT = new Set(["POST /api/console/dead-letters/replay-all"]
  * Mutations where a body the generators can produce is a real, valid request that rightly changes
  * something (`{}` resets the event mapping to its defaults): such bodies are left out, not judged.
  */
-const VALID_BODIES: Record<string, z.ZodType> = { "PUT /api/console/events/mapping": ZEventMapping };
+const VALID_BODIES: Record<string, z.ZodType> = {
+  "PUT /api/console/events/mapping": ZEventMapping,
+  "POST /api/console/imports": ZCreateImport, // `{"name": …}` creates an import job
+};
 
 function isValidJsonBody(schema: z.ZodType, type: string | undefined, body: TBody): boolean {
   if (!type?.toLowerCase().startsWith("application/json")) return false;
