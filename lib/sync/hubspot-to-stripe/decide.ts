@@ -7,10 +7,20 @@ import {
   targetHoldsValues,
   verdictWithProvenance,
 } from "@/lib/sync/echo";
+import { claimHubspotEdits } from "@/lib/sync/hubspot-to-stripe/claim";
 import type { TContactCandidate } from "@/lib/sync/hubspot-to-stripe/triage";
 import { lastWrittenHash, recentWrites, verdictFor } from "@/lib/sync/ledger";
 import { fromHubspot, hubspotPropertiesRead, writableKeys, type TCanonical } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
+import { readClocks } from "@/lib/sync/newest-clock";
+import {
+  hasPendingNewest,
+  newestHubspotProperties,
+  newestRules,
+  newestToWrite,
+  type TClock,
+  type TObservation,
+} from "@/lib/sync/newest-observe";
 import { isStale, later } from "@/lib/sync/staleness";
 import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
@@ -32,10 +42,19 @@ export interface TStripeWrite {
   lookUpByEmail: boolean;
   /** We wrote this contact recently but it differs now: a real change racing our write (counted on the Sync page). */
   nearMiss: boolean;
+  /** `newest` fields in this write, at their clock's value (lib/sync/newest-clock.ts). */
+  newest: TCanonical;
+  /** No pair yet: the contact's `newest` edits, to start the clocks of the pair this write creates. */
+  observations?: TObservation[];
   webhookEventId?: string;
 }
 
 const DIRECTION = "hubspot_to_stripe" as const;
+
+const newestStamp = (clock: ReadonlyMap<string, TClock> | undefined, newest: TCanonical) => {
+  const at = Math.max(0, ...Object.keys(newest).map((k) => clock?.get(k)?.at ?? 0));
+  return at ? `:${at}` : "";
+};
 
 /** Moves the pair's synced HubSpot time forward when the state read needs no write. */
 async function noteSynced(m: { id: string; hubspotUpdatedAt: Date | null }, atMs: number): Promise<void> {
@@ -48,9 +67,11 @@ async function noteSynced(m: { id: string; hubspotUpdatedAt: Date | null }, atMs
 export async function readAndDecideContacts(candidates: TContactCandidate[]): Promise<TStripeWrite[]> {
   if (candidates.length === 0) return [];
   const mapping = await readMapping();
+  const properties = hubspotPropertiesRead(mapping);
   const { found, missing } = await readContacts(
     candidates.map((c) => c.contactId),
-    hubspotPropertiesRead(mapping),
+    properties,
+    newestHubspotProperties(mapping),
   );
   const logs: TSyncLogEntry[] = [];
   for (const id of missing)
@@ -67,6 +88,8 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
     recentWrites("HUBSPOT", ids),
   ]);
   const mapBy = new Map(maps.map((m) => [m.hubspotContactId, m]));
+  const observed = await claimHubspotEdits(found, mapBy, properties);
+  const clocks = await readClocks(maps.map((m) => m.id));
   const lastStripe = await lastWrittenHash(
     "STRIPE",
     maps.map((m) => m.stripeCustomerId),
@@ -83,12 +106,15 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
     const m = mapBy.get(contact.id);
     const values = fromHubspot(contact.properties, mapping);
     const base = pairEntry(DIRECTION, contact.id, m?.stripeCustomerId, cand.webhookEventId);
-    if (!cand.force && m && isStale(contact.updatedAtMs, m.hubspotUpdatedAt)) {
+    const clock = m ? clocks.get(m.id) : undefined;
+    // A `newest` edit still owed to Stripe is written whatever the checks below would say of the rest.
+    const owed = hasPendingNewest(clock, "HUBSPOT");
+    if (!cand.force && !owed && m && isStale(contact.updatedAtMs, m.hubspotUpdatedAt)) {
       logs.push({ ...base, outcome: "skipped_stale", message: "contact state already synced" });
       continue;
     }
     const verdict = verdictWithProvenance(verdictFor(values, recent.get(contact.id)), cand.foreign ?? false);
-    if (!cand.force && verdict === "echo") {
+    if (!cand.force && !owed && verdict === "echo") {
       logs.push({
         ...base,
         outcome: "skipped_echo",
@@ -97,8 +123,13 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
       if (m) await noteSynced(m, contact.updatedAtMs);
       continue;
     }
-    const keys = writableKeys(mapping, DIRECTION, !m);
-    const hash = fieldHash(values, keys);
+    const newest = newestToWrite(mapping, clock, "HUBSPOT", values, { force: cand.force, creating: !m });
+    const keys = [
+      ...writableKeys(mapping, DIRECTION, !m).filter((k) => !newestRules(mapping).some((r) => r.key === k)),
+      ...Object.keys(newest),
+    ];
+    const toWrite = { ...values, ...newest };
+    const hash = fieldHash(toWrite, keys);
     const last = m ? lastStripe.get(m.stripeCustomerId) : undefined;
     if (!cand.force && m && targetHoldsValues(last, m.lastSyncToHubspotAt, keys, hash)) {
       logs.push({
@@ -120,12 +151,15 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
     writes.push({
       contactId: contact.id,
       customerId: m?.stripeCustomerId,
-      values,
+      values: toWrite,
       keys,
+      newest,
+      ...(m ? {} : { observations: observed.get(contact.id) ?? [] }),
       nearMiss: verdict === "near_miss",
       contactUpdatedAtMs: contact.updatedAtMs,
       occurredAt: cand.occurredAt,
-      idempotencyKey: `${STRIPE_IDEMPOTENCY_PREFIX}h2s:${contact.id}:${m ? `${contact.updatedAtMs}:${hash.slice(0, 16)}` : "create"}`,
+      // The clocks' times too: a repair may write a value again for the same contact state.
+      idempotencyKey: `${STRIPE_IDEMPOTENCY_PREFIX}h2s:${contact.id}:${m ? `${contact.updatedAtMs}:${hash.slice(0, 16)}${newestStamp(clock, newest)}` : "create"}`,
       lookUpByEmail: cand.engine,
       webhookEventId: cand.webhookEventId,
     });

@@ -6,6 +6,7 @@ import type { TStripeWrite } from "@/lib/sync/hubspot-to-stripe/decide";
 import { recordWrites } from "@/lib/sync/ledger";
 import { toStripeParams, writableKeys } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
+import { claimObservations, followUpNewest, markClocksWritten } from "@/lib/sync/newest-clock";
 import { markWriteDeadLettered } from "@/lib/sync/pair-status";
 import { later } from "@/lib/sync/staleness";
 import { logSync, pairEntry } from "@/lib/sync/sync-log";
@@ -18,17 +19,24 @@ import { claimContactState, resyncIfOvertaken } from "@/lib/sync/write-order";
 
 const DIRECTION = "hubspot_to_stripe" as const;
 
+const pairIds = (m: { id: string; hubspotContactId: string; stripeCustomerId: string }) => ({
+  mapId: m.id,
+  contactId: m.hubspotContactId,
+  customerId: m.stripeCustomerId,
+});
+
 /** The pair after a successful write: created, or moved to this customer and this contact state. */
 async function commitStripeWrite(
   w: TStripeWrite,
   customerId: string,
   keys: string[],
   created: boolean,
-): Promise<void> {
+): Promise<string> {
   const now = new Date();
-  await db().$transaction(async (tx) => {
+  return db().$transaction(async (tx) => {
     const existing = await tx.contactCustomerMap.findUnique({ where: { hubspotContactId: w.contactId } });
     const synced = { email: w.values.email, lastSyncToStripeAt: now };
+    let mapId = existing?.id;
     if (existing) {
       await tx.contactCustomerMap.update({
         where: { id: existing.id },
@@ -42,12 +50,16 @@ async function commitStripeWrite(
       });
     } else {
       const hubspotUpdatedAt = new Date(w.contactUpdatedAtMs);
-      await tx.contactCustomerMap.upsert({
+      const pair = await tx.contactCustomerMap.upsert({
         where: { stripeCustomerId: customerId },
         create: { ...synced, hubspotContactId: w.contactId, stripeCustomerId: customerId, hubspotUpdatedAt },
         update: { ...synced, hubspotContactId: w.contactId, hubspotUpdatedAt, status: "ok", lastError: null },
       });
+      mapId = pair.id;
+      // A new pair's clocks start from the contact's edits, written now.
+      await claimObservations(mapId, w.observations ?? [], tx);
     }
+    await markClocksWritten(tx, mapId!, "HUBSPOT", w.newest);
     await recordWrites([{ system: "STRIPE", objectId: customerId, values: w.values, keys }], tx);
     await logSync(
       [
@@ -61,6 +73,7 @@ async function commitStripeWrite(
       ],
       tx,
     );
+    return mapId!;
   });
 }
 
@@ -76,6 +89,8 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
   }
   if (current && !w.customerId) keys = writableKeys(mapping, DIRECTION, false);
   if (current && !(await claimContactState(current.id, w.contactUpdatedAtMs))) {
+    // The newer run may have been planned before a `newest` edit was claimed: nothing owed is left behind.
+    await followUpNewest(DIRECTION, pairIds(current), {});
     await logSync([
       {
         ...pairEntry(DIRECTION, w.contactId, current.stripeCustomerId, w.webhookEventId),
@@ -98,8 +113,9 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
     : await stripeCall((s) =>
         s.customers.create(params as Stripe.CustomerCreateParams, { idempotencyKey: w.idempotencyKey }),
       );
-  await commitStripeWrite(w, customer.id, keys, created);
+  const mapId = await commitStripeWrite(w, customer.id, keys, created);
   if (current) await resyncIfOvertaken(w.contactId, w.contactUpdatedAtMs);
+  await followUpNewest(DIRECTION, { mapId, contactId: w.contactId, customerId: customer.id }, w.newest);
   return { customerId: customer.id, created };
 }
 

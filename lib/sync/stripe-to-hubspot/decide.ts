@@ -6,6 +6,8 @@ import { fieldHash, targetHoldsValues, verdictWithProvenance } from "@/lib/sync/
 import { lastWrittenHash, recentWrites, verdictFor } from "@/lib/sync/ledger";
 import { fromStripe, toHubspotProperties, writableKeys, type TCanonical } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
+import { readClocks, resyncPair } from "@/lib/sync/newest-clock";
+import { hasPendingNewest, newestRules, newestToWrite, type TObservation } from "@/lib/sync/newest-observe";
 import type { TCustomerCandidate } from "@/lib/sync/stripe-to-hubspot/triage";
 import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
@@ -26,6 +28,10 @@ export interface THubspotWrite {
   needsLink: boolean;
   /** We wrote this customer recently but it differs now (counted on the Sync page). */
   nearMiss: boolean;
+  /** `newest` fields in this write, at their clock's value (lib/sync/newest-clock.ts). */
+  newest: TCanonical;
+  /** No pair yet: the customer's `newest` edits, to start the clocks of the pair this write creates. */
+  observations?: TObservation[];
   webhookEventId?: string;
 }
 
@@ -53,39 +59,60 @@ export async function readAndDecideCustomers(candidates: TCustomerCandidate[]): 
     "HUBSPOT",
     maps.map((m) => m.hubspotContactId),
   );
+  const clocks = await readClocks(maps.map((m) => m.id));
   const writes: THubspotWrite[] = [];
-  candidates.forEach((cand, i) => {
+  for (const [i, cand] of candidates.entries()) {
     const customer = customers[i]!;
     const m = mapBy.get(cand.customerId);
     const base = pairEntry(DIRECTION, cand.customerId, m?.hubspotContactId, cand.webhookEventId);
     if ("deleted" in customer && customer.deleted) {
       logs.push({ ...base, outcome: "skipped_unchanged", message: "customer no longer exists in Stripe" });
-      return;
+      continue;
     }
     const c = customer;
     const values = fromStripe(c as never, mapping);
+    const clock = m ? clocks.get(m.id) : undefined;
+    // Read after the claim: a stale write of ours that landed in Stripe meanwhile is repaired.
+    if (m && cand.claimed?.some((k) => clock?.get(k)?.value !== (values[k] ?? null)))
+      await resyncPair(
+        "hubspot_to_stripe",
+        { mapId: m.id, contactId: m.hubspotContactId, customerId: m.stripeCustomerId },
+        "source",
+      );
+    // A `newest` edit still owed to HubSpot is written whatever the checks below would say of the rest.
+    const owed = hasPendingNewest(clock, "STRIPE");
     const verdict = verdictWithProvenance(
       verdictFor(values, recent.get(cand.customerId)),
       cand.foreign ?? false,
     );
-    if (!cand.force && verdict === "echo") {
+    if (!cand.force && !owed && verdict === "echo") {
       logs.push({
         ...base,
         outcome: "skipped_echo",
         message: "customer matches RevBridge's last write to it",
       });
-      return;
+      continue;
     }
     const linked = c.metadata?.hubspot_contact_id || undefined;
     const contactId = m?.hubspotContactId ?? linked;
-    const keys = writableKeys(mapping, DIRECTION, !contactId);
+    const newest = newestToWrite(mapping, clock, "STRIPE", values, {
+      force: cand.force,
+      creating: !contactId,
+    });
+    const keys = [
+      ...writableKeys(mapping, DIRECTION, !contactId).filter(
+        (k) => !newestRules(mapping).some((r) => r.key === k),
+      ),
+      ...Object.keys(newest),
+    ];
+    const toWrite = { ...values, ...newest };
     const last = contactId ? lastHub.get(contactId) : undefined;
     if (
       !cand.force &&
-      targetHoldsValues(last, m?.lastSyncToStripeAt ?? null, keys, fieldHash(values, keys))
+      targetHoldsValues(last, m?.lastSyncToStripeAt ?? null, keys, fieldHash(toWrite, keys))
     ) {
       logs.push({ ...base, outcome: "skipped_unchanged", message: "HubSpot already holds these values" });
-      return;
+      continue;
     }
     if (!contactId && !values.email) {
       logs.push({
@@ -93,21 +120,23 @@ export async function readAndDecideCustomers(candidates: TCustomerCandidate[]): 
         outcome: "skipped_unchanged",
         message: "customer has no email: no HubSpot contact to upsert by",
       });
-      return;
+      continue;
     }
     writes.push({
       customerId: cand.customerId,
       contactId,
       email: values.email ?? null,
-      values,
+      values: toWrite,
       keys,
-      properties: toHubspotProperties(values, keys, mapping),
+      newest,
+      ...(m ? {} : { observations: cand.observations ?? [] }),
+      properties: toHubspotProperties(toWrite, keys, mapping),
       created: cand.created,
       needsLink: linked !== contactId || !linked,
       nearMiss: verdict === "near_miss",
       webhookEventId: cand.webhookEventId,
     });
-  });
+  }
   await logSync(logs);
   return writes;
 }

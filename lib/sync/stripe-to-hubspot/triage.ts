@@ -4,6 +4,8 @@ import { archiveContact } from "@/lib/connectors/hubspot/contacts";
 import { foldChange, type TFoldedChange } from "@/lib/sync/change-fold";
 import { isForeignStripeRequest, isOwnStripeRequest } from "@/lib/sync/echo";
 import { readMapping } from "@/lib/sync/mapping-settings";
+import { claimObservations } from "@/lib/sync/newest-clock";
+import { stripeObservations, type TObservation, type TStripeEventView } from "@/lib/sync/newest-observe";
 import { isStale } from "@/lib/sync/staleness";
 import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
@@ -31,6 +33,10 @@ export interface TCustomerCandidate {
   force: boolean;
   /** Some event of the batch came from someone else's API request: a real change. */
   foreign?: boolean;
+  /** `newest` fields whose edit in this batch is now the pair's newest (lib/sync/newest-clock.ts). */
+  claimed?: string[];
+  /** No pair yet: the `newest` edits, to start the clocks of the pair the write creates. */
+  observations?: TObservation[];
   webhookEventId?: string;
 }
 
@@ -62,23 +68,43 @@ async function handleDeleted(customerId: string, c: TStripeChange, logs: TSyncLo
 }
 
 type TStripeRequest = { id?: string | null; idempotency_key?: string | null } | undefined;
+type TStripePayload = {
+  request?: TStripeRequest;
+  data?: { object?: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+};
 
-/** The `request` of each event as the inbox stored it (who made the change). */
-async function requestsOf(changes: TStripeChange[]): Promise<Map<string, TStripeRequest>> {
+/** Each event as the inbox stored it: who made the change, and what it changed. */
+async function payloadsOf(changes: TStripeChange[]): Promise<Map<string, TStripePayload>> {
   const inbox = await db().webhookEvent.findMany({
     where: { provider: "STRIPE", dedupeKey: { in: changes.map((c) => c.stripeEventId) } },
     select: { dedupeKey: true, payload: true },
   });
-  return new Map(inbox.map((r) => [r.dedupeKey, (r.payload as { request?: TStripeRequest }).request]));
+  return new Map(inbox.map((r) => [r.dedupeKey, r.payload as TStripePayload]));
 }
 
 export async function triageCustomerChanges(changes: TStripeChange[]): Promise<TCustomerCandidate[]> {
   const logs: TSyncLogEntry[] = [];
-  const requestOf = await requestsOf(changes);
-  const byCustomer = new Map<string, TFoldedChange & { deleted?: TStripeChange }>();
+  const mapping = await readMapping();
+  const payloadOf = await payloadsOf(changes);
+  const byCustomer = new Map<
+    string,
+    TFoldedChange & { deleted?: TStripeChange; views: TStripeEventView[] }
+  >();
   for (const c of changes) {
     const prev = byCustomer.get(c.objectId);
-    const request = requestOf.get(c.stripeEventId);
+    const payload = payloadOf.get(c.stripeEventId);
+    const request = payload?.request;
+    const view: TStripeEventView[] = payload?.data?.object
+      ? [
+          {
+            created: c.created,
+            type: c.type,
+            object: payload.data.object,
+            previous: payload.data.previous_attributes,
+            own: isOwnStripeRequest(request),
+          },
+        ]
+      : [];
     byCustomer.set(c.objectId, {
       ...foldChange(prev, {
         at: c.created,
@@ -88,6 +114,7 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
         webhookEventId: c.webhookEventId,
       }),
       deleted: c.type === "customer.deleted" ? c : prev?.deleted,
+      views: [...(prev?.views ?? []), ...view],
     });
   }
   const maps = await db().contactCustomerMap.findMany({
@@ -102,6 +129,9 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
       await handleDeleted(customerId, c.deleted, logs);
       continue;
     }
+    // Claimed before the staleness check: an edit delivered late still counts by its own time.
+    const observations = stripeObservations(c.views, mapping);
+    const claimed = m && m.status !== "customer_deleted" ? await claimObservations(m.id, observations) : [];
     if (!c.force && c.own) {
       logs.push({
         ...base,
@@ -110,7 +140,7 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
       });
       continue;
     }
-    if (!c.force && m && isStale(c.at * 1000, m.stripeUpdatedAt, "s")) {
+    if (!c.force && !claimed.length && m && isStale(c.at * 1000, m.stripeUpdatedAt, "s")) {
       logs.push({
         ...base,
         outcome: "skipped_stale",
@@ -127,6 +157,8 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
       created: c.at,
       force: c.force,
       foreign: c.foreign,
+      ...(claimed.length ? { claimed } : {}),
+      ...(m ? {} : { observations }),
       webhookEventId: c.webhookEventId,
     });
   }

@@ -5,6 +5,7 @@ import { ProviderRejectedError } from "@/lib/connectors/errors";
 import { stripeCall } from "@/lib/connectors/stripe/client";
 import { STRIPE_IDEMPOTENCY_PREFIX } from "@/lib/sync/echo";
 import { recordWrites } from "@/lib/sync/ledger";
+import { claimObservations, followUpNewest, markClocksWritten } from "@/lib/sync/newest-clock";
 import { markPairError, markWriteDeadLettered } from "@/lib/sync/pair-status";
 import { later } from "@/lib/sync/staleness";
 import type { THubspotWrite } from "@/lib/sync/stripe-to-hubspot/decide";
@@ -25,9 +26,10 @@ function toInput(w: THubspotWrite): TContactWrite {
 /** Records a successful contact write: mapping, ledger and SyncLog in one transaction. */
 async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: boolean): Promise<void> {
   const now = new Date();
-  await db().$transaction(async (tx) => {
+  const mapId = await db().$transaction(async (tx) => {
     const existing = await tx.contactCustomerMap.findUnique({ where: { stripeCustomerId: w.customerId } });
     let note = "";
+    let pairId = existing?.id;
     await tx.$executeRaw`SAVEPOINT map_insert`;
     try {
       if (existing) {
@@ -43,7 +45,7 @@ async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: 
           },
         });
       } else {
-        await tx.contactCustomerMap.create({
+        const pair = await tx.contactCustomerMap.create({
           data: {
             hubspotContactId: contactId,
             stripeCustomerId: w.customerId,
@@ -52,12 +54,17 @@ async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: 
             lastSyncToHubspotAt: now,
           },
         });
+        pairId = pair.id;
+        // A new pair's clocks start from the customer's edits, written now.
+        await claimObservations(pair.id, w.observations ?? [], tx);
       }
     } catch (error) {
       if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
       await tx.$executeRaw`ROLLBACK TO SAVEPOINT map_insert`;
       note = ` (contact ${contactId} is already paired with another customer: not remapped)`;
+      pairId = existing?.id;
     }
+    if (pairId) await markClocksWritten(tx, pairId, "STRIPE", w.newest);
     await recordWrites([{ system: "HUBSPOT", objectId: contactId, values: w.values, keys: w.keys }], tx);
     await logSync(
       [
@@ -71,7 +78,9 @@ async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: 
       ],
       tx,
     );
+    return pairId;
   });
+  if (mapId) await followUpNewest(DIRECTION, { mapId, contactId, customerId: w.customerId }, w.newest);
 }
 
 /** One batch call (update by id + upsert by email); returns the customers HubSpot rejected, with why. */
