@@ -1,9 +1,9 @@
 import "server-only";
-import { inngest } from "@/inngest/client";
-import { hubspotContactChanged, stripeObjectChanged } from "@/inngest/events";
 import { db, type Prisma } from "@/lib/db";
+import { sendForcedSync } from "@/lib/sync/forced-sync";
 import type { TClock, TObservation, TSide } from "@/lib/sync/newest-observe";
 import type { TPairDirection } from "@/lib/sync/sync-log";
+import type { TPairRef } from "@/lib/sync/write-order";
 
 /**
  * Convergence of `newest`-owned fields (FieldClock). Two edits of one field on the two sides within
@@ -84,33 +84,12 @@ export async function markClocksWritten(
   }
 }
 
-export interface TPairIds {
-  mapId: string;
-  contactId: string;
-  customerId: string;
-}
+export type TPairIds = TPairRef;
 
 /** A forced run of `direction` for the pair: it writes the clocks' values to that direction's target. */
 export async function resyncPair(direction: TPairDirection, pair: TPairIds, reason: string): Promise<void> {
-  const now = Date.now();
-  if (direction === "hubspot_to_stripe") {
-    await inngest.send({
-      id: `newest:${reason}:H2S:${pair.contactId}:${now}`,
-      name: hubspotContactChanged.name,
-      data: { contactId: pair.contactId, occurredAt: now, subscriptionType: "revbridge.resync" },
-    });
-  } else {
-    await inngest.send({
-      id: `newest:${reason}:S2H:${pair.customerId}:${now}`,
-      name: stripeObjectChanged.name,
-      data: {
-        stripeEventId: `resync:newest:${pair.customerId}:${now}`,
-        type: "customer.updated",
-        objectId: pair.customerId,
-        created: Math.floor(now / 1000),
-      },
-    });
-  }
+  // One event per cause and moment: a later displacement must not be deduplicated into an earlier repair.
+  await sendForcedSync(direction, pair, `newest:${reason}:${Date.now()}`);
 }
 
 /**

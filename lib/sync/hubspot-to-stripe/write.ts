@@ -10,7 +10,7 @@ import { claimObservations, followUpNewest, markClocksWritten } from "@/lib/sync
 import { markWriteDeadLettered } from "@/lib/sync/pair-status";
 import { later } from "@/lib/sync/staleness";
 import { logSync, pairEntry } from "@/lib/sync/sync-log";
-import { claimContactState, resyncIfOvertaken } from "@/lib/sync/write-order";
+import { claimSourceState, resyncIfOvertaken } from "@/lib/sync/write-order";
 
 /**
  * HubSpot → Stripe, last step: creates or updates the Stripe customer with an Idempotency-Key
@@ -88,7 +88,7 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
     customerId = found.data[0]?.id;
   }
   if (current && !w.customerId) keys = writableKeys(mapping, DIRECTION, false);
-  if (current && !(await claimContactState(current.id, w.contactUpdatedAtMs))) {
+  if (current && !(await claimSourceState(DIRECTION, current.id, w.contactUpdatedAtMs))) {
     // The newer run may have been planned before a `newest` edit was claimed: nothing owed is left behind.
     await followUpNewest(DIRECTION, pairIds(current), {});
     await logSync([
@@ -114,8 +114,9 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
         s.customers.create(params as Stripe.CustomerCreateParams, { idempotencyKey: w.idempotencyKey }),
       );
   const mapId = await commitStripeWrite(w, customer.id, keys, created);
-  if (current) await resyncIfOvertaken(w.contactId, w.contactUpdatedAtMs);
-  await followUpNewest(DIRECTION, { mapId, contactId: w.contactId, customerId: customer.id }, w.newest);
+  const pair = { mapId, contactId: w.contactId, customerId: customer.id };
+  if (current) await resyncIfOvertaken(DIRECTION, pair, w.contactUpdatedAtMs);
+  await followUpNewest(DIRECTION, pair, w.newest);
   return { customerId: customer.id, created };
 }
 

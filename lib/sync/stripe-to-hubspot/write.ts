@@ -10,6 +10,7 @@ import { markPairError, markWriteDeadLettered } from "@/lib/sync/pair-status";
 import { later } from "@/lib/sync/staleness";
 import type { THubspotWrite } from "@/lib/sync/stripe-to-hubspot/decide";
 import { logSync, pairEntry } from "@/lib/sync/sync-log";
+import { claimSourceState, resyncIfOvertaken } from "@/lib/sync/write-order";
 
 /**
  * Stripe → HubSpot, last steps: one HubSpot batch update/upsert (≤ 100), the records a 207 rejected
@@ -80,13 +81,51 @@ async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: 
     );
     return pairId;
   });
-  if (mapId) await followUpNewest(DIRECTION, { mapId, contactId, customerId: w.customerId }, w.newest);
+  if (!mapId) return;
+  const pair = { mapId, contactId, customerId: w.customerId };
+  await resyncIfOvertaken(DIRECTION, pair, w.created * 1000);
+  await followUpNewest(DIRECTION, pair, w.newest);
+}
+
+/**
+ * Per-pair order (lib/sync/write-order.ts): each write claims its customer state by the event's
+ * `created`; a write whose state is older than one already claimed is dropped from the batch.
+ */
+async function claimStates(writes: THubspotWrite[]): Promise<THubspotWrite[]> {
+  const maps = await db().contactCustomerMap.findMany({
+    where: { stripeCustomerId: { in: writes.map((w) => w.customerId) } },
+  });
+  const mapBy = new Map(maps.map((m) => [m.stripeCustomerId, m]));
+  const kept: THubspotWrite[] = [];
+  for (const w of writes) {
+    const m = mapBy.get(w.customerId);
+    if (!m || (await claimSourceState(DIRECTION, m.id, w.created * 1000))) {
+      kept.push(w);
+      continue;
+    }
+    // The newer run may have been planned before a `newest` edit was claimed: nothing owed is left behind.
+    await followUpNewest(
+      DIRECTION,
+      { mapId: m.id, contactId: m.hubspotContactId, customerId: m.stripeCustomerId },
+      {},
+    );
+    await logSync([
+      {
+        ...pairEntry(DIRECTION, w.customerId, m.hubspotContactId, w.webhookEventId),
+        outcome: "skipped_stale",
+        message: "a newer state of the customer is being written by another run",
+      },
+    ]);
+  }
+  return kept;
 }
 
 /** One batch call (update by id + upsert by email); returns the customers HubSpot rejected, with why. */
 export async function writeHubspotBatch(
   writes: THubspotWrite[],
 ): Promise<{ customerId: string; error: string }[]> {
+  if (writes.length === 0) return [];
+  writes = await claimStates(writes);
   if (writes.length === 0) return [];
   await ensureMappedProperties([...new Set(writes.flatMap((w) => Object.keys(w.properties)))]);
   let res;
