@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_MAPPING } from "@/lib/sync/mapping";
 import {
   hubspotObservations,
+  keysToWrite,
   newestToWrite,
   stripeEditAt,
   stripeObservations,
@@ -96,5 +97,19 @@ describe("newestToWrite", () => {
     expect(newestToWrite(mapping, undefined, "HUBSPOT", values, { force: false, creating: true })).toEqual({
       phone: "+2",
     });
+  });
+});
+
+describe("keysToWrite", () => {
+  it("keeps the side's owned fields and only the `newest` fields decided", () => {
+    expect(keysToWrite(mapping, "hubspot_to_stripe", false, {})).toEqual(["email", "name"]);
+    expect(keysToWrite(mapping, "stripe_to_hubspot", false, { phone: "+1" })).toEqual([
+      "address_line1",
+      "city",
+      "state",
+      "postal_code",
+      "country",
+      "phone",
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * webhook happened to arrive. HubSpot keeps per-property history (value, timestamp, source); Stripe
  * sends an event per change (`created`, the object after it, and `previous_attributes`).
  */
-import { fromHubspot, fromStripe, type TCanonical, type TMapping } from "@/lib/sync/mapping";
+import { fromHubspot, fromStripe, writableKeys, type TCanonical, type TMapping } from "@/lib/sync/mapping";
 
 export type TSide = "HUBSPOT" | "STRIPE";
 
@@ -141,4 +141,18 @@ export function newestToWrite(
 /** True when a field's newest edit was made on `source` and still has to reach the other side. */
 export function hasPendingNewest(clocks: ReadonlyMap<string, TClock> | undefined, source: TSide): boolean {
   return [...(clocks?.values() ?? [])].some((c) => c.side === source && c.writtenAt === null);
+}
+
+/** The keys a run writes: the fields its side may write except `newest` ones, plus the `newest` ones decided above. */
+export function keysToWrite(
+  mapping: TMapping,
+  direction: "hubspot_to_stripe" | "stripe_to_hubspot",
+  creating: boolean,
+  newest: TCanonical,
+): string[] {
+  const isNewest = new Set(newestRules(mapping).map((r) => r.key));
+  return [
+    ...writableKeys(mapping, direction, creating).filter((k) => !isNewest.has(k)),
+    ...Object.keys(newest),
+  ];
 }

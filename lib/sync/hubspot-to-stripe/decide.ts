@@ -10,13 +10,13 @@ import {
 import { claimHubspotEdits } from "@/lib/sync/hubspot-to-stripe/claim";
 import type { TContactCandidate } from "@/lib/sync/hubspot-to-stripe/triage";
 import { lastWrittenHash, recentWrites, verdictFor } from "@/lib/sync/ledger";
-import { fromHubspot, hubspotPropertiesRead, writableKeys, type TCanonical } from "@/lib/sync/mapping";
+import { fromHubspot, hubspotPropertiesRead, type TCanonical } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
 import { readClocks } from "@/lib/sync/newest-clock";
 import {
   hasPendingNewest,
+  keysToWrite,
   newestHubspotProperties,
-  newestRules,
   newestToWrite,
   type TClock,
   type TObservation,
@@ -124,10 +124,7 @@ export async function readAndDecideContacts(candidates: TContactCandidate[]): Pr
       continue;
     }
     const newest = newestToWrite(mapping, clock, "HUBSPOT", values, { force: cand.force, creating: !m });
-    const keys = [
-      ...writableKeys(mapping, DIRECTION, !m).filter((k) => !newestRules(mapping).some((r) => r.key === k)),
-      ...Object.keys(newest),
-    ];
+    const keys = keysToWrite(mapping, DIRECTION, !m, newest);
     const toWrite = { ...values, ...newest };
     const hash = fieldHash(toWrite, keys);
     const last = m ? lastStripe.get(m.stripeCustomerId) : undefined;

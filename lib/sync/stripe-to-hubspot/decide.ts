@@ -4,10 +4,10 @@ import { db } from "@/lib/db";
 import { stripeCall } from "@/lib/connectors/stripe/client";
 import { fieldHash, targetHoldsValues, verdictWithProvenance } from "@/lib/sync/echo";
 import { lastWrittenHash, recentWrites, verdictFor } from "@/lib/sync/ledger";
-import { fromStripe, toHubspotProperties, writableKeys, type TCanonical } from "@/lib/sync/mapping";
+import { fromStripe, toHubspotProperties, type TCanonical } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
 import { readClocks, resyncPair } from "@/lib/sync/newest-clock";
-import { hasPendingNewest, newestRules, newestToWrite, type TObservation } from "@/lib/sync/newest-observe";
+import { hasPendingNewest, keysToWrite, newestToWrite, type TObservation } from "@/lib/sync/newest-observe";
 import type { TCustomerCandidate } from "@/lib/sync/stripe-to-hubspot/triage";
 import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
@@ -99,12 +99,7 @@ export async function readAndDecideCustomers(candidates: TCustomerCandidate[]): 
       force: cand.force,
       creating: !contactId,
     });
-    const keys = [
-      ...writableKeys(mapping, DIRECTION, !contactId).filter(
-        (k) => !newestRules(mapping).some((r) => r.key === k),
-      ),
-      ...Object.keys(newest),
-    ];
+    const keys = keysToWrite(mapping, DIRECTION, !contactId, newest);
     const toWrite = { ...values, ...newest };
     const last = contactId ? lastHub.get(contactId) : undefined;
     if (
