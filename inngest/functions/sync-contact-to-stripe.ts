@@ -2,12 +2,9 @@ import { inngest } from "@/inngest/client";
 import { hubspotContactChanged } from "@/inngest/events";
 import { providerErrorStatus } from "@/lib/connectors/errors";
 import { deadLetterOnFailure, recordDeadLetter } from "@/lib/dead-letters/record";
-import {
-  applyStripeWrite,
-  markStripeWriteFailed,
-  readAndDecideContacts,
-  triageContactChanges,
-} from "@/lib/sync/hubspot-to-stripe";
+import { readAndDecideContacts } from "@/lib/sync/hubspot-to-stripe/decide";
+import { triageContactChanges } from "@/lib/sync/hubspot-to-stripe/triage";
+import { applyStripeWrite, markStripeWriteFailed } from "@/lib/sync/hubspot-to-stripe/write";
 import { errorText, settleRecord } from "@/lib/sync/step-errors";
 
 const FUNCTION_ID = "sync-contact-to-stripe";

@@ -2,15 +2,15 @@ import { inngest } from "@/inngest/client";
 import { stripeObjectChanged } from "@/inngest/events";
 import { deadLetterOnFailure, recordDeadLetter } from "@/lib/dead-letters/record";
 import { errorText, settleRecord } from "@/lib/sync/step-errors";
+import { readAndDecideCustomers } from "@/lib/sync/stripe-to-hubspot/decide";
+import { triageCustomerChanges } from "@/lib/sync/stripe-to-hubspot/triage";
 import {
   linkStripeCustomers,
   markCustomerSyncError,
   markHubspotWriteFailed,
-  readAndDecideCustomers,
-  triageCustomerChanges,
   writeHubspotBatch,
   writeHubspotOne,
-} from "@/lib/sync/stripe-to-hubspot";
+} from "@/lib/sync/stripe-to-hubspot/write";
 import { NonRetriableError } from "inngest";
 import { waitingPurchaseEvents } from "@/lib/sync/purchases";
 

@@ -65,6 +65,24 @@ export function ledgerDescribesTarget(lastWriteAt: Date, lastSyncFromTargetAt: D
   return !lastSyncFromTargetAt || lastSyncFromTargetAt.getTime() < lastWriteAt.getTime();
 }
 
+/**
+ * The "target already holds these values" shortcut: our last write to the target covered exactly
+ * these fields with these values, and the ledger still describes the target (see above).
+ */
+export function targetHoldsValues(
+  last: TLedgerEntry | undefined,
+  lastSyncFromTargetAt: Date | null,
+  keys: readonly string[],
+  hash: string,
+): boolean {
+  return (
+    last !== undefined &&
+    ledgerDescribesTarget(last.writtenAt, lastSyncFromTargetAt) &&
+    last.fields.join() === [...keys].sort().join() &&
+    last.fieldHash === hash
+  );
+}
+
 /** HubSpot: API writes are reported as INTEGRATION with the writing app's id as sourceId. */
 export function isOwnHubspotChange(
   changeSource: string | undefined,

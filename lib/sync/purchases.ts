@@ -8,7 +8,7 @@ import { recordWrites } from "@/lib/sync/ledger";
 import { readMapping } from "@/lib/sync/mapping-settings";
 import { groupFacts, purchaseFact, purchaseKeyOf, type TPurchaseFact } from "@/lib/sync/purchase-facts";
 import { logSync, type TSyncLogEntry } from "@/lib/sync/sync-log";
-import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot";
+import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot/triage";
 
 /**
  * Purchases: Stripe events → one Purchase row per purchase (unique purchaseKey = PaymentIntent id;

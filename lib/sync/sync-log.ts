@@ -44,3 +44,26 @@ export async function logSync(entries: TSyncLogEntry[], tx: Tx = db()): Promise<
     })),
   });
 }
+
+export type TPairDirection = Exclude<TSyncDirection, "purchase">;
+
+/** The ids every log entry of one contact ⇄ customer decision carries; the systems follow from the direction. */
+export function pairEntry(
+  direction: TPairDirection,
+  sourceId: string,
+  targetId?: string,
+  webhookEventId?: string,
+): Pick<
+  TSyncLogEntry,
+  "direction" | "sourceSystem" | "sourceId" | "targetSystem" | "targetId" | "webhookEventId"
+> {
+  const h2s = direction === "hubspot_to_stripe";
+  return {
+    direction,
+    sourceSystem: h2s ? "HUBSPOT" : "STRIPE",
+    sourceId,
+    targetSystem: h2s ? "STRIPE" : "HUBSPOT",
+    targetId,
+    webhookEventId,
+  };
+}

@@ -174,6 +174,37 @@ describe("Stripe → HubSpot", () => {
     });
   });
 
+  it("writes one pair's states in Stripe's order: an older state landing late is overwritten by the newest", async () => {
+    const customer = await stripe.customers.create({ email: "order@example.com", name: "Or Der" });
+    const map = await mapFor({ stripeCustomerId: customer.id });
+    await quiet();
+    const UPDATE = "POST /crm/v3/objects/:objectType/batch/update";
+    const updates = async () => (await counters(hub.url)).byRoute[UPDATE] ?? 0;
+    const before = await updates();
+    // The first state's contact write is slow to land…
+    hub.standIn.faults.configure({
+      latencyMs: 4_000,
+      pathPrefixes: ["/crm/v3/objects/contacts/batch/update"],
+    });
+    try {
+      await stripe.customers.update(customer.id, { address: { city: "Oldtown" } });
+      await waitFor(async () => (await updates()) > before, "first state's write in flight");
+    } finally {
+      hub.standIn.faults.configure({});
+    }
+    // …while a newer state (a clear second later: Stripe's `created` counts seconds) is written at once.
+    await new Promise((r) => setTimeout(r, 1_100));
+    await stripe.customers.update(customer.id, { address: { city: "Newtown" } });
+    await waitFor(
+      async () => (await rawContact(map.hubspotContactId)).properties.city === "Newtown",
+      "newest state written",
+    );
+    // The older write lands after it; the newest state must be what HubSpot keeps.
+    await new Promise((r) => setTimeout(r, 4_500));
+    await quiet();
+    expect((await rawContact(map.hubspotContactId)).properties.city).toBe("Newtown");
+  }, 60_000);
+
   it("dead-letters a change whose HubSpot writes keep failing until retries run out", async () => {
     const customer = await stripe.customers.create({ email: "outage@example.com", name: "Out Age" });
     const map = await mapFor({ stripeCustomerId: customer.id });

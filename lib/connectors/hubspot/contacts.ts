@@ -12,35 +12,75 @@ export interface TContact {
   properties: Record<string, string | null>;
   /** lastmodifieddate, epoch ms. */
   updatedAtMs: number;
+  /** Newest first, for the properties asked `withHistory` (who set each value, and when). */
+  history?: Record<string, THistoryEntry[]>;
 }
 
-function toContact(r: { id: string; properties: Record<string, string | null>; updatedAt?: Date }): TContact {
+export interface THistoryEntry {
+  value: string;
+  timestampMs: number;
+  sourceType: string;
+  sourceId?: string;
+}
+
+type TRawHistory = { value: string; timestamp: Date | string; sourceType: string; sourceId?: string }[];
+
+function toContact(r: {
+  id: string;
+  properties: Record<string, string | null>;
+  updatedAt?: Date;
+  propertiesWithHistory?: Record<string, TRawHistory>;
+}): TContact {
   const lm = r.properties.lastmodifieddate;
   const updatedAtMs = lm ? Date.parse(lm) : (r.updatedAt?.getTime() ?? Date.now());
-  return {
+  const contact: TContact = {
     id: r.id,
     properties: r.properties,
     updatedAtMs: Number.isNaN(updatedAtMs) ? Date.now() : updatedAtMs,
   };
+  if (r.propertiesWithHistory) {
+    contact.history = {};
+    for (const [name, entries] of Object.entries(r.propertiesWithHistory))
+      contact.history[name] = entries
+        .map((e) => ({
+          value: e.value,
+          timestampMs: new Date(e.timestamp).getTime(),
+          sourceType: e.sourceType,
+          ...(e.sourceId ? { sourceId: e.sourceId } : {}),
+        }))
+        .sort((a, b) => b.timestampMs - a.timestampMs);
+  }
+  return contact;
 }
 
-/** Batch read (≤ 100 ids). Ids HubSpot does not know are simply absent; merged-away ids come back as their primary. */
+/** HubSpot refuses batch reads with `propertiesWithHistory` of more than 50 records. */
+const MAX_HISTORY_INPUTS = 50;
+
+/**
+ * Batch read (≤ 100 ids; 50 per call when `withHistory` names properties). Ids HubSpot does not know
+ * are simply absent; merged-away ids come back as their primary.
+ */
 export async function readContacts(
   ids: string[],
   properties: string[],
+  withHistory: string[] = [],
 ): Promise<{ found: TContact[]; missing: string[] }> {
   if (ids.length === 0) return { found: [], missing: [] };
-  const res = await hubspotCall("default", (c) =>
-    c.crm.contacts.batchApi.read({
-      inputs: ids.map((id) => ({ id })),
-      properties: [...properties, "lastmodifieddate", "hs_merged_object_ids"],
-      propertiesWithHistory: [],
-    }),
-  );
-  const found = res.results.map(toContact);
+  const size = withHistory.length ? MAX_HISTORY_INPUTS : ids.length;
+  const found: TContact[] = [];
   const missing: string[] = [];
-  for (const e of ("errors" in res ? res.errors : undefined) ?? []) {
-    for (const id of (e.context as Record<string, string[]> | undefined)?.ids ?? []) missing.push(id);
+  for (let i = 0; i < ids.length; i += size) {
+    const res = await hubspotCall("default", (c) =>
+      c.crm.contacts.batchApi.read({
+        inputs: ids.slice(i, i + size).map((id) => ({ id })),
+        properties: [...properties, "lastmodifieddate", "hs_merged_object_ids"],
+        propertiesWithHistory: withHistory,
+      }),
+    );
+    found.push(...res.results.map(toContact));
+    for (const e of ("errors" in res ? res.errors : undefined) ?? []) {
+      for (const id of (e.context as Record<string, string[]> | undefined)?.ids ?? []) missing.push(id);
+    }
   }
   return { found, missing };
 }

@@ -1,0 +1,193 @@
+import "server-only";
+import { db, Prisma } from "@/lib/db";
+import { ensureMappedProperties, writeContacts, type TContactWrite } from "@/lib/connectors/hubspot/contacts";
+import { ProviderRejectedError } from "@/lib/connectors/errors";
+import { stripeCall } from "@/lib/connectors/stripe/client";
+import { STRIPE_IDEMPOTENCY_PREFIX } from "@/lib/sync/echo";
+import { recordWrites } from "@/lib/sync/ledger";
+import { claimObservations, followUpNewest, markClocksWritten } from "@/lib/sync/newest-clock";
+import { markPairError, markWriteDeadLettered } from "@/lib/sync/pair-status";
+import { later } from "@/lib/sync/staleness";
+import type { THubspotWrite } from "@/lib/sync/stripe-to-hubspot/decide";
+import { logSync, pairEntry } from "@/lib/sync/sync-log";
+import { claimSourceState, resyncIfOvertaken } from "@/lib/sync/write-order";
+
+/**
+ * Stripe → HubSpot, last steps: one HubSpot batch update/upsert (≤ 100), the records a 207 rejected
+ * one by one (the caller's retry step), then `hubspot_contact_id` on newly paired customers. Each
+ * success records mapping, write ledger and SyncLog in one transaction.
+ */
+
+const DIRECTION = "stripe_to_hubspot" as const;
+
+function toInput(w: THubspotWrite): TContactWrite {
+  return { traceId: w.customerId, contactId: w.contactId, email: w.email, properties: w.properties };
+}
+
+/** Records a successful contact write: mapping, ledger and SyncLog in one transaction. */
+async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: boolean): Promise<void> {
+  const now = new Date();
+  const mapId = await db().$transaction(async (tx) => {
+    const existing = await tx.contactCustomerMap.findUnique({ where: { stripeCustomerId: w.customerId } });
+    let note = "";
+    let pairId = existing?.id;
+    await tx.$executeRaw`SAVEPOINT map_insert`;
+    try {
+      if (existing) {
+        await tx.contactCustomerMap.update({
+          where: { id: existing.id },
+          data: {
+            hubspotContactId: contactId,
+            stripeUpdatedAt: later(existing.stripeUpdatedAt, new Date(w.created * 1000)),
+            lastSyncToHubspotAt: now,
+            status: "ok",
+            lastError: null,
+            email: w.email,
+          },
+        });
+      } else {
+        const pair = await tx.contactCustomerMap.create({
+          data: {
+            hubspotContactId: contactId,
+            stripeCustomerId: w.customerId,
+            email: w.email,
+            stripeUpdatedAt: new Date(w.created * 1000),
+            lastSyncToHubspotAt: now,
+          },
+        });
+        pairId = pair.id;
+        // A new pair's clocks start from the customer's edits, written now.
+        await claimObservations(pair.id, w.observations ?? [], tx);
+      }
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      await tx.$executeRaw`ROLLBACK TO SAVEPOINT map_insert`;
+      note = ` (contact ${contactId} is already paired with another customer: not remapped)`;
+      pairId = existing?.id;
+    }
+    if (pairId) await markClocksWritten(tx, pairId, "STRIPE", w.newest);
+    await recordWrites([{ system: "HUBSPOT", objectId: contactId, values: w.values, keys: w.keys }], tx);
+    await logSync(
+      [
+        {
+          ...pairEntry(DIRECTION, w.customerId, contactId, w.webhookEventId),
+          outcome: "applied",
+          statusCode: 200,
+          lagMs: now.getTime() - w.created * 1000,
+          message: `${w.nearMiss ? "near-miss echo: " : ""}${created ? "created" : "updated"} contact: ${w.keys.join(", ")}${note}`,
+        },
+      ],
+      tx,
+    );
+    return pairId;
+  });
+  if (!mapId) return;
+  const pair = { mapId, contactId, customerId: w.customerId };
+  await resyncIfOvertaken(DIRECTION, pair, w.created * 1000);
+  await followUpNewest(DIRECTION, pair, w.newest);
+}
+
+/**
+ * Per-pair order (lib/sync/write-order.ts): each write claims its customer state by the event's
+ * `created`; a write whose state is older than one already claimed is dropped from the batch.
+ */
+async function claimStates(writes: THubspotWrite[]): Promise<THubspotWrite[]> {
+  const maps = await db().contactCustomerMap.findMany({
+    where: { stripeCustomerId: { in: writes.map((w) => w.customerId) } },
+  });
+  const mapBy = new Map(maps.map((m) => [m.stripeCustomerId, m]));
+  const kept: THubspotWrite[] = [];
+  for (const w of writes) {
+    const m = mapBy.get(w.customerId);
+    if (!m || (await claimSourceState(DIRECTION, m.id, w.created * 1000))) {
+      kept.push(w);
+      continue;
+    }
+    // The newer run may have been planned before a `newest` edit was claimed: nothing owed is left behind.
+    await followUpNewest(
+      DIRECTION,
+      { mapId: m.id, contactId: m.hubspotContactId, customerId: m.stripeCustomerId },
+      {},
+    );
+    await logSync([
+      {
+        ...pairEntry(DIRECTION, w.customerId, m.hubspotContactId, w.webhookEventId),
+        outcome: "skipped_stale",
+        message: "a newer state of the customer is being written by another run",
+      },
+    ]);
+  }
+  return kept;
+}
+
+/** One batch call (update by id + upsert by email); returns the customers HubSpot rejected, with why. */
+export async function writeHubspotBatch(
+  writes: THubspotWrite[],
+): Promise<{ customerId: string; error: string }[]> {
+  if (writes.length === 0) return [];
+  writes = await claimStates(writes);
+  if (writes.length === 0) return [];
+  await ensureMappedProperties([...new Set(writes.flatMap((w) => Object.keys(w.properties)))]);
+  let res;
+  try {
+    res = await writeContacts(writes.map(toInput));
+  } catch (error) {
+    // The whole batch refused (a 4xx not tied to one input): fall back to one-by-one for every record.
+    if (error instanceof ProviderRejectedError)
+      return writes.map((w) => ({ customerId: w.customerId, error: error.message }));
+    throw error;
+  }
+  for (const w of writes) {
+    const ok = res.written.get(w.customerId);
+    if (ok) await commitHubspotWrite(w, ok.contactId, ok.created);
+  }
+  return [...res.failed].map(([customerId, error]) => ({ customerId, error }));
+}
+
+/** The one-by-one retry of a record the batch rejected; a rejection comes back as the result. */
+export async function writeHubspotOne(
+  w: THubspotWrite,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const res = await writeContacts([toInput(w)]);
+  const ok = res.written.get(w.customerId);
+  if (ok) {
+    await commitHubspotWrite(w, ok.contactId, ok.created);
+    return { ok: true };
+  }
+  return { ok: false, error: res.failed.get(w.customerId) ?? "rejected" };
+}
+
+/** Puts `hubspot_contact_id` on customers newly paired (our own request: its webhook is an echo). */
+export async function linkStripeCustomers(customerIds: string[]): Promise<number> {
+  const maps = await db().contactCustomerMap.findMany({ where: { stripeCustomerId: { in: customerIds } } });
+  await Promise.all(
+    maps.map((m) =>
+      stripeCall((s) =>
+        s.customers.update(
+          m.stripeCustomerId,
+          { metadata: { hubspot_contact_id: m.hubspotContactId } },
+          { idempotencyKey: `${STRIPE_IDEMPOTENCY_PREFIX}link:${m.stripeCustomerId}:${m.hubspotContactId}` },
+        ),
+      ),
+    ),
+  );
+  return maps.length;
+}
+
+export async function markHubspotWriteFailed(
+  w: THubspotWrite,
+  error: string,
+  statusCode?: number,
+): Promise<void> {
+  await markWriteDeadLettered(
+    DIRECTION,
+    { sourceId: w.customerId, targetId: w.contactId, webhookEventId: w.webhookEventId },
+    error,
+    statusCode,
+  );
+}
+
+/** onFailure companion: a change that exhausted its retries leaves the pair marked `error`. */
+export async function markCustomerSyncError(customerId: string, error: string): Promise<void> {
+  await markPairError({ stripeCustomerId: customerId }, error);
+}
