@@ -35,6 +35,8 @@ export interface TTypeCounts {
   calls: number;
   windows: number;
   splits: number;
+  /** Milliseconds spent writing pages (the rest of a type's time is waiting for HubSpot). */
+  writeMs: number;
 }
 
 export interface TTypePlan {
@@ -71,6 +73,7 @@ async function writePage(
   const merges = records
     .map((r) => ({ primaryId: r.id, mergedIds: mergedIds(r) }))
     .filter((x) => x.mergedIds.length > 0);
+  const started = performance.now();
   await db().$transaction(async (tx) => {
     // Full refreshes recompute company spend once at the end (finishIngestRun), not per page.
     if (deferSpend) await tx.$executeRaw`SELECT set_config('revbridge.defer_spend', 'on', true)`;
@@ -96,6 +99,7 @@ async function writePage(
       await refreshCandidatesForCompanies(tx, [...ids, ...merges.flatMap((x) => x.mergedIds)]);
     }
   });
+  counts.writeMs += Math.round(performance.now() - started);
 }
 
 /** Yields the source's pages while already fetching the next one (at most one page buffered). */
@@ -121,6 +125,7 @@ function emptyCounts(): TTypeCounts {
     calls: 0,
     windows: 0,
     splits: 0,
+    writeMs: 0,
   };
 }
 

@@ -82,12 +82,20 @@ export function createCrmStore(deps: {
   const uniqueIndex = new Map<TObjectType, Map<string, Map<string, string>>>();
   /** Merged-away id → surviving id; reads of an old id follow it, as HubSpot's do. */
   const mergedInto = new Map<string, string>();
+  /**
+   * Each type's records in id order, for list pages. Ids are handed out ascending and records are
+   * never removed (archiving flags them), so creation order is id order and a page is a binary
+   * search plus `limit` steps; sorting the whole type per call made a 100,000-contact full list
+   * quadratic, and its CPU ran on the event loop of whoever hosts the sandbox.
+   */
+  const ordered = new Map<TObjectType, TCrmRecord[]>();
 
   function reset(): void {
     for (const t of OBJECT_TYPES) {
       records.set(t, new Map());
       nextId.set(t, OBJECT_TYPE_INFO[t].firstId);
       uniqueIndex.set(t, new Map());
+      ordered.set(t, []);
     }
     mergedInto.clear();
   }
@@ -244,6 +252,7 @@ export function createCrmStore(deps: {
       search: { current: { visibleFrom: Number.POSITIVE_INFINITY, properties: {}, archived: false } },
     };
     all(objectType).set(id, r);
+    ordered.get(objectType)!.push(r);
     const changed: string[] = [];
     for (const [k, v] of Object.entries(values)) if (setValue(r, k, v, at, source, sourceId)) changed.push(k);
     setValue(r, "hs_object_id", id, at, source, sourceId);
@@ -361,13 +370,28 @@ export function createCrmStore(deps: {
 
   /** Live records in id order; `after` is the first id to include, as HubSpot's list cursor. */
   function page(objectType: TObjectType, after: string | undefined, limit: number, archived = false) {
-    const sorted = [...all(objectType).values()]
-      .filter((r) => r.archived === archived)
-      .sort((a, b) => Number(a.id) - Number(b.id));
-    const start = after === undefined ? 0 : sorted.findIndex((r) => Number(r.id) >= Number(after));
-    const slice = start < 0 ? [] : sorted.slice(start, start + limit);
-    const next = start < 0 ? undefined : sorted[start + limit];
-    return { results: slice, nextAfter: next?.id };
+    const list = ordered.get(objectType)!;
+    // First position whose id is ≥ after.
+    let lo = 0;
+    let hi = list.length;
+    if (after !== undefined) {
+      const from = Number(after);
+      // An unreadable cursor matches no record, as it always has.
+      if (Number.isNaN(from)) return { results: [] as TCrmRecord[], nextAfter: undefined };
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (Number(list[mid]!.id) < from) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const results: TCrmRecord[] = [];
+    for (let i = lo; i < list.length; i++) {
+      const r = list[i]!;
+      if (r.archived !== archived) continue;
+      if (results.length === limit) return { results, nextAfter: r.id };
+      results.push(r);
+    }
+    return { results, nextAfter: undefined };
   }
 
   /** The records as search currently sees them (see TSearchView). */
