@@ -83,7 +83,7 @@ describe("governed provider clients", () => {
     expect(down).toBeInstanceOf(ProviderUnavailableError);
   });
 
-  it("Stripe: success, 404 → rejected, one 500 retried by the SDK, three 500s → unavailable", async () => {
+  it("Stripe: success, 404 → rejected, one 500 retried, three 500s → unavailable, a 429 not retried", async () => {
     const customer = await stripeCall((s) => s.customers.create({ email: "b@example.com" }));
     expect(customer.id).toMatch(/^cus_/);
     const missing = await stripeCall((s) => s.customers.retrieve("cus_missing")).catch((e: unknown) => e);
@@ -101,6 +101,23 @@ describe("governed provider clients", () => {
     });
     const down = await stripeCall((s) => s.customers.retrieve(customer.id)).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ProviderUnavailableError);
+
+    // A 429 goes back to the governor and Inngest (RetryAfterError), never straight back to Stripe.
+    await fetch(`${str.url}/__sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ script: ["429"] }),
+    });
+    const requests = async () =>
+      ((await (await fetch(`${str.url}/__sandbox/counters`)).json()) as { requests: number }).requests;
+    const before = await requests();
+    const limited = await stripeCall((s) => s.customers.retrieve(customer.id)).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(ProviderRateLimitedError);
+    expect((await requests()) - before).toBe(1);
+    await db().rateLimitState.update({
+      where: { provider_bucket: { provider: "STRIPE", bucket: "default" } },
+      data: { tat: new Date(), pausedUntil: null },
+    });
   });
 });
 

@@ -14,14 +14,18 @@ import {
  * The one way RevBridge reaches Stripe: the official SDK pointed at STRIPE_API_BASE (the sandbox in
  * demo and tests), every call under the governor.
  *
- * The SDK retries a connection error, a timeout, a 409 or a 5xx twice with its own short backoff, under
- * the same Idempotency-Key (ours, or the one it adds to every POST), so a retry never writes twice.
- * Without that, one transient failure among a step's ten writes re-ran all ten: at 20 % faults a step
- * succeeded one attempt in nine and whole batches ran out of Inngest retries. 429s are not retried here:
- * they penalise the governor and come back as a RetryAfterError. The two retries are not counted by
- * the governor: each follows a request that failed.
+ * A connection error, timeout or 5xx is retried here twice (short backoff, the governor asked again each
+ * time). Without that, one transient failure re-ran a step's ten writes together, and at 20 % faults a
+ * step succeeded one attempt in nine, so whole batches ran out of Inngest retries. Safe because every
+ * Stripe write RevBridge makes carries its own Idempotency-Key (a write added later must too). The SDK's
+ * own retries stay off: they would also retry 429s (Stripe sends `Stripe-Should-Retry: true`) behind the
+ * governor's back — at 10,000 contacts one call in six came back 429. A 429 penalises the governor
+ * and comes back as a RetryAfterError instead.
  */
-const SDK_RETRIES = 2;
+const TRANSIENT_RETRIES = 2;
+const RETRY_BASE_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let cached: { key: string; client: Stripe } | undefined;
 
@@ -39,7 +43,7 @@ export function stripe(): Stripe {
         host: base.hostname,
         port: base.port ? Number(base.port) : protocol === "http" ? 80 : 443,
         protocol,
-        maxNetworkRetries: SDK_RETRIES,
+        maxNetworkRetries: 0,
         timeout: 20_000,
         appInfo: { name: "RevBridge" },
       }),
@@ -68,16 +72,20 @@ export async function classifyStripeError(error: unknown): Promise<Error> {
   return new ProviderUnavailableError("STRIPE", `Stripe unreachable: ${text}`);
 }
 
-/** Runs one Stripe API call under the governor; throws the provider error kinds. */
+/** Runs one Stripe API call under the governor; throws the provider error kinds (see the header). */
 export async function stripeCall<T>(
   call: (client: Stripe) => Promise<T>,
   options: { tokens?: number; maxWaitMs?: number } = {},
 ): Promise<T> {
   const client = stripe();
-  await acquire("STRIPE", "default", options);
-  try {
-    return await call(client);
-  } catch (error) {
-    throw await classifyStripeError(error);
+  for (let retry = 0; ; retry++) {
+    await acquire("STRIPE", "default", options);
+    try {
+      return await call(client);
+    } catch (error) {
+      const classified = await classifyStripeError(error);
+      if (!(classified instanceof ProviderUnavailableError) || retry >= TRANSIENT_RETRIES) throw classified;
+      await sleep(RETRY_BASE_MS * 2 ** retry * (0.5 + Math.random() / 2));
+    }
   }
 }
