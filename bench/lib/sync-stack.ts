@@ -21,6 +21,12 @@ const STRIPE_SECRET = "whsec_bench_sync";
 const APP_ID = "1160452";
 export const HUBSPOT_TOKEN = "pat-na1-bench0000-0000-0000-0000-000000000000";
 const STRIPE_KEY = "sk_test_benchsync1234567890";
+/**
+ * The driver's own key: its customers and purchases stand for Checkout and the Dashboard, whose traffic
+ * Stripe does not charge to RevBridge's API key, so it must not eat the app's rate limit (the sandbox
+ * limits per key) nor count among the app's 429s.
+ */
+const DRIVER_STRIPE_KEY = "sk_test_benchcheckout123456";
 
 /**
  * In the app child: the webhook intake plus the dispatcher and the sync functions; with `sweeper`,
@@ -152,7 +158,7 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
     pool,
     hub,
     str,
-    stripe: createTestClient(str.port, STRIPE_KEY, { maxNetworkRetries: 10, timeout: 8_000 }),
+    stripe: createTestClient(str.port, DRIVER_STRIPE_KEY, { maxNetworkRetries: 10, timeout: 8_000 }),
     async startApp() {
       const started = startAppChild(opts.scenario, env);
       app = started.child;

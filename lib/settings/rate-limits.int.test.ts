@@ -42,7 +42,7 @@ describe("editing a rate limit", () => {
       [
         admin.id,
         "RateLimitPolicy:HUBSPOT:search",
-        { from: { ratePerSecond: 4, burst: 4 }, to: { ratePerSecond: 2, burst: 2 } },
+        { from: { ratePerSecond: 4, burst: 1 }, to: { ratePerSecond: 2, burst: 2 } },
       ],
       [
         admin.id,

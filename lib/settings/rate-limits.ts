@@ -5,9 +5,12 @@ import { db } from "@/lib/db";
 import type { Provider } from "@/lib/generated/prisma/enums";
 
 /**
- * Defaults that keep RevBridge under each provider's published limits with room to spare:
- * HubSpot private apps get 190 requests / 10 s (we use 15/s) and 4/s on search; Stripe live mode
- * allows 100 operations/s; WeChat and OpenApply publish no per-second limit, so we stay gentle.
+ * Defaults that keep RevBridge under each provider's published limits with room to spare. The governor
+ * is a token bucket: in any window of T seconds it lets through at most burst + rate × T requests, and
+ * providers count in rolling windows, so burst + rate × window must stay under the provider's limit.
+ * HubSpot private apps: 190 requests / 10 s (15 + 15 × 10 = 165) and 5/s on search (1 + 4 = 5).
+ * Stripe live mode: 100 operations/s (5 + 90 = 95; at 100 + 100 one call in thirty came back 429 in the
+ * 10,000-contact seed burst). WeChat and OpenApply publish no per-second limit, so we stay gentle.
  */
 export const DEFAULT_RATE_LIMITS: {
   provider: Provider;
@@ -16,8 +19,8 @@ export const DEFAULT_RATE_LIMITS: {
   burst: number;
 }[] = [
   { provider: "HUBSPOT", bucket: "default", ratePerSecond: 15, burst: 15 },
-  { provider: "HUBSPOT", bucket: "search", ratePerSecond: 4, burst: 4 },
-  { provider: "STRIPE", bucket: "default", ratePerSecond: 100, burst: 100 },
+  { provider: "HUBSPOT", bucket: "search", ratePerSecond: 4, burst: 1 },
+  { provider: "STRIPE", bucket: "default", ratePerSecond: 90, burst: 5 },
   { provider: "WECHAT", bucket: "default", ratePerSecond: 50, burst: 50 },
   { provider: "OPENAPPLY", bucket: "default", ratePerSecond: 5, burst: 5 },
 ];

@@ -69,11 +69,11 @@ describe("rate-limit governor (GCRA in PostgreSQL)", () => {
   });
 
   it("uses the built-in default when no policy row exists", async () => {
-    // HUBSPOT search: 4/s, burst 4 by default.
+    // HUBSPOT search: 4/s, burst 1 by default (at most 5 in any second, HubSpot's search limit).
     const waits = await Promise.all(
       Array.from({ length: 6 }, () => acquire("HUBSPOT", "search", { dryWait: true })),
     );
-    expect(waits.filter((w) => w === 0)).toHaveLength(4);
-    expect(Math.max(...waits)).toBeGreaterThan(400);
+    expect(waits.filter((w) => w < 5)).toHaveLength(1); // the first goes at once (sub-millisecond rounding)
+    expect(Math.max(...waits)).toBeGreaterThan(1_200);
   });
 });
