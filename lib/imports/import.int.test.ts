@@ -38,6 +38,10 @@ async function jobWith(files: [TImportObject, string][]): Promise<string> {
 }
 
 const counts = () => hubspot.portal.store.counts();
+/** Requests the sandbox answered so far, by route. */
+const routes = async () =>
+  ((await (await fetch(`${hubspot.url}/__sandbox/counters`)).json()) as { byRoute: Record<string, number> })
+    .byRoute;
 const byObject = async (jobId: string) =>
   Object.fromEntries((await buildReport(jobId)).objects.map((o) => [o.object, o]));
 
@@ -98,8 +102,14 @@ describe("CSV import against the HubSpot sandbox", () => {
       data: { values: { ...(ada.values as object), properties: { ...v.properties, no_such_property: "x" } } },
     });
     const before = counts();
+    const routesBefore = await routes();
     const report = await runJobInProcess(firstJob, { defaultCountry: "US" });
     expect(report.status).toBe("COMPLETED");
+    // The import-key property is created straight away (one request per object, no read first).
+    const routesAfter = await routes();
+    const calls = (route: string) => (routesAfter[route] ?? 0) - (routesBefore[route] ?? 0);
+    expect(calls("POST /crm/v3/properties/:objectType")).toBe(2);
+    expect(calls("GET /crm/v3/properties/:objectType/:propertyName")).toBe(0);
     const r = Object.fromEntries(report.objects.map((o) => [o.object, o]));
     expect(r.companies).toMatchObject({ total: 4, created: 3, updated: 1, skipped: 0, failed: 0 });
     expect(r.contacts).toMatchObject({
@@ -156,12 +166,6 @@ describe("CSV import against the HubSpot sandbox", () => {
   it("creates no duplicates when the same files are imported again", async () => {
     const before = counts();
     const again = await jobWith(FIXTURES);
-    const routes = async () =>
-      (
-        (await (await fetch(`${hubspot.url}/__sandbox/counters`)).json()) as {
-          byRoute: Record<string, number>;
-        }
-      ).byRoute;
     const routesBefore = await routes();
     const report = await runJobInProcess(again, { defaultCountry: "US" });
     const routesAfter = await routes();
@@ -171,6 +175,8 @@ describe("CSV import against the HubSpot sandbox", () => {
     expect(calls("POST /crm/v3/objects/:objectType/batch/upsert")).toBe(2);
     expect(calls("POST /crm/v3/objects/:objectType/batch/update")).toBe(1); // companies, found by domain
     expect(calls("POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/create")).toBe(2);
+    // The import-key property exists: its create answers 409, which is taken as "already there".
+    expect(calls("POST /crm/v3/properties/:objectType")).toBe(2);
     expect(counts()).toEqual({ ...before, tickets: before.tickets + 1 }); // the row that failed the first time
     const r = Object.fromEntries(report.objects.map((o) => [o.object, o]));
     expect(r.companies).toMatchObject({ created: 0, updated: 4 });
