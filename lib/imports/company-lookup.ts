@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { groupedLookup } from "@/lib/imports/grouped-lookup";
 import { searchCompaniesBy } from "@/lib/imports/hubspot-batch";
 import type { TBatchRange } from "@/lib/imports/write-batch";
 
@@ -34,30 +35,10 @@ export async function lookupExistingCompanies(jobId: string, span: TBatchRange):
   return { byDomain, byName };
 }
 
-/**
- * One lookup per group of consecutive batches, shared by the batches of the group (the first one
- * to ask starts it). A failed lookup is forgotten, so the batch's retry looks up again.
- */
+/** One search per group of five consecutive batches (lib/imports/grouped-lookup.ts). */
 export function groupedCompanyLookup(
   jobId: string,
   ranges: TBatchRange[],
 ): (range: TBatchRange) => Promise<TExistingCompanies> {
-  const indexOf = new Map(ranges.map((r, i) => [r.from, i]));
-  const groups = new Map<number, Promise<TExistingCompanies>>();
-  return (range) => {
-    const i = indexOf.get(range.from);
-    if (i === undefined) return lookupExistingCompanies(jobId, range);
-    const g = Math.floor(i / BATCHES_PER_LOOKUP);
-    let lookup = groups.get(g);
-    if (!lookup) {
-      const last = Math.min(ranges.length, (g + 1) * BATCHES_PER_LOOKUP) - 1;
-      lookup = lookupExistingCompanies(jobId, {
-        from: ranges[g * BATCHES_PER_LOOKUP]!.from,
-        to: ranges[last]!.to,
-      });
-      groups.set(g, lookup);
-      lookup.catch(() => groups.delete(g));
-    }
-    return lookup;
-  };
+  return groupedLookup(ranges, BATCHES_PER_LOOKUP, (span) => lookupExistingCompanies(jobId, span));
 }

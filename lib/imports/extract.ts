@@ -3,6 +3,7 @@
  * ticket can be associated with the contact who wrote it even when the file has no email column.
  */
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js";
+import { minPhoneDigits, mostDigitsBetweenLetters } from "@/lib/imports/phone";
 
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
@@ -12,22 +13,20 @@ export function extractEmails(text: string): string[] {
   return [...new Set(found.map((e) => e.toLowerCase().replace(/\.$/, "")))].filter((e) => isValidEmail(e));
 }
 
-/** No valid phone number in any country has fewer digits than this. */
-const MIN_PHONE_DIGITS = 4;
-
 /**
  * E.164 numbers found in the text; national numbers are read in `defaultCountry`.
  * The phone matcher is the costliest step of validating a ticket file (it tries every digit run),
  * so e-mail addresses are taken out first — their digits are not phone numbers, except a local
- * part that is all digits (`13800138000@qq.com`), which stays — and text with too few digits left
- * for any phone number is not scanned at all.
+ * part that is all digits (`13800138000@qq.com`), which stays — and text where no stretch between
+ * letters has the digits of a valid number in `defaultCountry` is not scanned at all (most ticket
+ * texts: "problem 1234" cannot be a number; lib/imports/phone.ts).
  */
 export function extractPhones(text: string, defaultCountry: CountryCode): string[] {
   const rest = text.replace(EMAIL_IN_TEXT, (email) => {
     const local = email.slice(0, email.indexOf("@"));
     return /^\d+$/.test(local) ? ` ${local} ` : " ";
   });
-  if ((rest.match(/\d/g)?.length ?? 0) < MIN_PHONE_DIGITS) return [];
+  if (mostDigitsBetweenLetters(rest) < minPhoneDigits(defaultCountry)) return [];
   const found = findPhoneNumbersInText(rest, { defaultCountry });
   return [...new Set(found.filter((f) => f.number.isValid()).map((f) => f.number.number))];
 }

@@ -150,6 +150,38 @@ export async function batchAssociate(
   return failures;
 }
 
+/**
+ * HubSpot's limit for an associations batch read: 1,000 records a request (developer changelog,
+ * "Batch Read Limit for HubSpot Associations API", February 2025); writes stay at 100.
+ */
+export const ASSOCIATION_READ_BATCH = 1000;
+
+/**
+ * Which of `fromIds` are already associated with which records of `to` by `typeId`:
+ * `${fromId}:${toId}` pairs. Records with no association come back as per-record errors (207),
+ * which just means "none". Only the first page of each record's associations is read: a pair not
+ * seen is associated again, which is harmless (associating twice keeps one).
+ */
+export async function batchReadAssociations(
+  from: TImportObject,
+  to: TImportObject,
+  fromIds: string[],
+  typeId: number,
+): Promise<Set<string>> {
+  const pairs = new Set<string>();
+  for (let i = 0; i < fromIds.length; i += ASSOCIATION_READ_BATCH) {
+    const chunk = fromIds.slice(i, i + ASSOCIATION_READ_BATCH);
+    const res = await hubspotCall("default", (c) =>
+      c.crm.associations.v4.batchApi.getPage(from, to, { inputs: chunk.map((id) => ({ id })) }),
+    );
+    for (const r of res.results)
+      for (const link of r.to)
+        if (link.associationTypes.some((t) => t.typeId === typeId))
+          pairs.add(`${r._from.id}:${link.toObjectId}`);
+  }
+  return pairs;
+}
+
 /** Existing records by a unique property (contacts by e-mail, anything by revbridge_import_key): value → id. */
 export async function batchReadBy(
   object: TImportObject,

@@ -42,15 +42,11 @@ export function clearPropertyCache(): void {
 /**
  * Creates `revbridge_import_key` (unique) on companies and tickets when missing: it is what makes
  * a re-run find the records the first run created instead of creating them again.
+ * Create first, and take 409 as "already there": one request whether or not it exists (reading it
+ * first cost a second request on every first import, and the run is bound by HubSpot's rate).
  */
 export async function ensureImportKeyProperty(object: TImportObject): Promise<void> {
   if (object === "contacts") return; // contacts are unique by e-mail already
-  try {
-    await hubspotCall("default", (c) => c.crm.properties.coreApi.getByName(object, IMPORT_KEY_PROPERTY));
-    return;
-  } catch (error) {
-    if (!(error instanceof ProviderRejectedError && error.status === 404)) throw error;
-  }
   try {
     await hubspotCall("default", (c) =>
       c.crm.properties.coreApi.create(object, {
@@ -65,7 +61,7 @@ export async function ensureImportKeyProperty(object: TImportObject): Promise<vo
       }),
     );
   } catch (error) {
-    // Another run created it between our read and our create.
+    // An earlier import (or another run at the same moment) created it.
     if (!(error instanceof ProviderRejectedError && error.status === 409)) throw error;
   }
 }

@@ -38,6 +38,10 @@ async function jobWith(files: [TImportObject, string][]): Promise<string> {
 }
 
 const counts = () => hubspot.portal.store.counts();
+/** Requests the sandbox answered so far, by route. */
+const routes = async () =>
+  ((await (await fetch(`${hubspot.url}/__sandbox/counters`)).json()) as { byRoute: Record<string, number> })
+    .byRoute;
 const byObject = async (jobId: string) =>
   Object.fromEntries((await buildReport(jobId)).objects.map((o) => [o.object, o]));
 
@@ -98,8 +102,14 @@ describe("CSV import against the HubSpot sandbox", () => {
       data: { values: { ...(ada.values as object), properties: { ...v.properties, no_such_property: "x" } } },
     });
     const before = counts();
+    const routesBefore = await routes();
     const report = await runJobInProcess(firstJob, { defaultCountry: "US" });
     expect(report.status).toBe("COMPLETED");
+    // The import-key property is created straight away (one request per object, no read first).
+    const routesAfter = await routes();
+    const calls = (route: string) => (routesAfter[route] ?? 0) - (routesBefore[route] ?? 0);
+    expect(calls("POST /crm/v3/properties/:objectType")).toBe(2);
+    expect(calls("GET /crm/v3/properties/:objectType/:propertyName")).toBe(0);
     const r = Object.fromEntries(report.objects.map((o) => [o.object, o]));
     expect(r.companies).toMatchObject({ total: 4, created: 3, updated: 1, skipped: 0, failed: 0 });
     expect(r.contacts).toMatchObject({
@@ -155,22 +165,29 @@ describe("CSV import against the HubSpot sandbox", () => {
 
   it("creates no duplicates when the same files are imported again", async () => {
     const before = counts();
+    // Someone removed one contact's company in HubSpot since: the re-run must put it back.
+    const linked = await db().importRow.findFirstOrThrow({
+      where: { jobId: firstJob, object: "contacts", associations: { path: ["company"], not: "null" } },
+    });
+    const companyId = (linked.associations as { company: string }).company;
+    hubspot.portal.associations.remove("contacts", linked.hubspotId!, "companies", companyId);
     const again = await jobWith(FIXTURES);
-    const routes = async () =>
-      (
-        (await (await fetch(`${hubspot.url}/__sandbox/counters`)).json()) as {
-          byRoute: Record<string, number>;
-        }
-      ).byRoute;
     const routesBefore = await routes();
     const report = await runJobInProcess(again, { defaultCountry: "US" });
     const routesAfter = await routes();
     const calls = (route: string) => (routesAfter[route] ?? 0) - (routesBefore[route] ?? 0);
     // Contacts and tickets the first import wrote are upserted (one call each), not created and
-    // then updated; their associations go through one batch associations call per object.
+    // then updated; their associations are read (one call per object) and only the missing one is
+    // written again.
     expect(calls("POST /crm/v3/objects/:objectType/batch/upsert")).toBe(2);
     expect(calls("POST /crm/v3/objects/:objectType/batch/update")).toBe(1); // companies, found by domain
-    expect(calls("POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/create")).toBe(2);
+    expect(calls("POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/read")).toBe(2);
+    expect(calls("POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/create")).toBe(1);
+    expect(
+      hubspot.portal.associations.list("contacts", linked.hubspotId!, "companies").map((a) => a.toId),
+    ).toContain(companyId);
+    // The import-key property exists: its create answers 409, which is taken as "already there".
+    expect(calls("POST /crm/v3/properties/:objectType")).toBe(2);
     expect(counts()).toEqual({ ...before, tickets: before.tickets + 1 }); // the row that failed the first time
     const r = Object.fromEntries(report.objects.map((o) => [o.object, o]));
     expect(r.companies).toMatchObject({ created: 0, updated: 4 });

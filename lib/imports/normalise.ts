@@ -1,17 +1,10 @@
 /**
  * Value normalisers used by validation: each returns the value HubSpot accepts, or an error message
- * a person can act on.
+ * a person can act on. Phone numbers: lib/imports/phone.ts.
  */
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import type { TPropertyDef } from "@/lib/imports/types";
 
 export type TNormalised = { ok: true; value: string } | { ok: false; message: string };
-
-export function normalisePhone(raw: string, defaultCountry: CountryCode): TNormalised {
-  const parsed = parsePhoneNumberFromString(raw, defaultCountry);
-  if (!parsed || !parsed.isValid()) return { ok: false, message: `"${raw}" is not a valid phone number` };
-  return { ok: true, value: parsed.number };
-}
 
 /** `https://www.Example.com/about` → `example.com`. */
 export function normaliseDomain(raw: string): string | null {

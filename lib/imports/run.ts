@@ -2,6 +2,7 @@ import "server-only";
 import type { CountryCode } from "libphonenumber-js";
 import { ProviderRateLimitedError, ProviderUnavailableError } from "@/lib/connectors/errors";
 import { db, type Prisma } from "@/lib/db";
+import { groupedLinkLookup } from "@/lib/imports/association-lookup";
 import { groupedCompanyLookup } from "@/lib/imports/company-lookup";
 import { AppError } from "@/lib/errors";
 import { ensureImportKeyProperty } from "@/lib/imports/hubspot-properties";
@@ -94,7 +95,9 @@ export async function writeBatches(
   const failures: unknown[] = [];
   let next = 0;
   const cache: TWriteCache =
-    object === "companies" ? { existingCompanies: groupedCompanyLookup(jobId, ranges) } : {};
+    object === "companies"
+      ? { existingCompanies: groupedCompanyLookup(jobId, ranges) }
+      : { existingLinks: groupedLinkLookup(jobId, object, ranges) };
   const retry = opts.retry ?? (<T>(fn: () => Promise<T>) => fn());
   const open = () =>
     next < ranges.length &&

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { extractEmails, extractPhones, isValidEmail } from "@/lib/imports/extract";
 import { autoMap } from "@/lib/imports/mapping";
-import { normaliseDate, normaliseDomain, normalisePhone } from "@/lib/imports/normalise";
+import { normaliseDate, normaliseDomain } from "@/lib/imports/normalise";
+import { normalisePhone } from "@/lib/imports/phone";
 import { COMPANY_PROPS, CONTACT_PROPS, TICKET_PROPS } from "@/lib/imports/test-properties";
 import type { TImportObject, TPropertyDef } from "@/lib/imports/types";
 import { validateRow } from "@/lib/imports/validate";

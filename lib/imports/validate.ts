@@ -14,9 +14,9 @@ import {
   normaliseDomain,
   normaliseNumber,
   normaliseOption,
-  normalisePhone,
   type TNormalised,
 } from "@/lib/imports/normalise";
+import { normalisePhone } from "@/lib/imports/phone";
 import type {
   TColumnMapping,
   TImportObject,

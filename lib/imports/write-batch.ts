@@ -1,8 +1,8 @@
 import "server-only";
+import { associationOf, lookupExistingLinks } from "@/lib/imports/association-lookup";
 import { lookupExistingCompanies, type TExistingCompanies } from "@/lib/imports/company-lookup";
 import { db } from "@/lib/db";
 import {
-  ASSOCIATION_TYPES,
   batchAssociate,
   batchCreate,
   batchReadBy,
@@ -24,7 +24,8 @@ import { IMPORT_KEY_PROPERTY, type TImportObject, type TRowValues } from "@/lib/
  * - companies are first looked up by domain (or name) so records that existed before RevBridge are
  *   updated, not duplicated;
  * - new records are created with their association inline (one call); updated ones get it through
- *   the v4 batch associations API (associating twice keeps one).
+ *   the v4 batch associations API (associating twice keeps one), except pairs HubSpot already has
+ *   for the records an earlier import wrote (lib/imports/association-lookup.ts).
  * Provider errors that a retry can fix (429, 5xx) are thrown before anything is recorded; the rows
  * stay `pending` and the retry finds them again.
  */
@@ -43,6 +44,8 @@ export interface TWriteCache {
   companies?: Promise<Map<string, string>>;
   /** Pre-existing companies, looked up for several batches at once (lib/imports/company-lookup.ts). */
   existingCompanies?: (range: TBatchRange) => Promise<TExistingCompanies>;
+  /** Associations records of earlier imports have, read for several batches at once. */
+  existingLinks?: (range: TBatchRange) => Promise<Set<string>>;
 }
 
 interface TRow {
@@ -164,9 +167,8 @@ export async function writeBatch(
 
   // Association targets.
   const target = new Map<string, { id?: string; missing?: string }>();
-  let assoc: { to: TImportObject; typeId: number } | undefined;
+  const assoc = associationOf(object);
   if (object === "contacts") {
-    assoc = ASSOCIATION_TYPES.contactToCompany;
     cache.companies ??= companyIdsOfJob(jobId);
     const companies = await cache.companies.catch((error: unknown) => {
       cache.companies = undefined; // a failed read is not kept: the next batch reads again
@@ -174,7 +176,6 @@ export async function writeBatch(
     });
     for (const r of rows) target.set(r.id, companyRefFor(r.values, companies));
   } else if (object === "tickets") {
-    assoc = ASSOCIATION_TYPES.ticketToContact;
     const emails = [...new Set(rows.map((r) => r.values.refs.contactEmail).filter((e): e is string => !!e))];
     const contacts = await contactIdsFor(jobId, emails);
     for (const r of rows) {
@@ -209,6 +210,10 @@ export async function writeBatch(
   // whatever HubSpot has, where a create would fail for them and need an update after it.
   const idProperty = object === "contacts" ? "email" : IMPORT_KEY_PROPERTY;
   const known = object === "companies" ? [] : rows.filter((r) => r.hubspotId && r.values.key);
+  const links =
+    known.length > 0
+      ? await (cache.existingLinks ?? ((span) => lookupExistingLinks(jobId, object, span)))(range)
+      : new Set<string>();
   const upserted = await batchUpsert(
     object,
     idProperty,
@@ -238,13 +243,14 @@ export async function writeBatch(
   for (const [traceId, res] of await batchUpdate(object, toUpdate)) results.set(traceId, res);
 
   // Created records have their association inline; upserted and updated ones get it through the
-  // associations API (100 pairs a call).
+  // associations API (100 pairs a call) unless HubSpot showed the pair on the record we upserted.
   const associationFailures = new Map<string, string>();
   if (assoc) {
     const pairs = rows
       .map((r) => ({ r, res: results.get(r.id), t: target.get(r.id)?.id }))
       .filter((x) => x.res?.ok && (!x.res.created || upserted.has(x.r.id)) && x.t)
-      .map((x) => ({ fromId: (x.res as { id: string }).id, toId: x.t!, typeId: assoc.typeId }));
+      .map((x) => ({ fromId: (x.res as { id: string }).id, toId: x.t!, typeId: assoc.typeId, row: x.r }))
+      .filter((p) => !(p.fromId === p.row.hubspotId && links.has(`${p.fromId}:${p.toId}`)));
     for (const [fromId, message] of await batchAssociate(object, assoc.to, pairs))
       associationFailures.set(fromId, message);
   }

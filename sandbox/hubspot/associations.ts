@@ -8,6 +8,7 @@ import {
 } from "../core";
 import { describeType, isValidTypeId, pairTypes, typeIdOf } from "./association-store";
 import {
+  MAX_ASSOCIATION_READ_INPUTS,
   MAX_BATCH_INPUTS,
   batchTooLarge,
   failWith,
@@ -162,7 +163,8 @@ export function createAssociationRoutes(portal: TPortal): TRoute[] {
       handler: (req) => {
         const [from, to] = pairOf(req);
         const body = parseBody(req, ZRead);
-        if (body.inputs.length > MAX_BATCH_INPUTS) return batchTooLarge();
+        if (body.inputs.length > MAX_ASSOCIATION_READ_INPUTS)
+          return batchTooLarge(MAX_ASSOCIATION_READ_INPUTS);
         const startedAt = new Date().toISOString();
         const results: unknown[] = [];
         const errors: TStandardError[] = [];

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/objects";
 import { apiError, startContractSandbox } from "./contract-fixtures";
 
 let ctx: Awaited<ReturnType<typeof startContractSandbox>>;
@@ -109,6 +110,45 @@ describe("HubSpot stand-in — batch endpoints through @hubspot/api-client", () 
         )
       ).code,
     ).toBe(400);
+  });
+
+  it("reads associations for up to 1,000 records a request (HubSpot's limit since 2025) and refuses more", async () => {
+    const { hs } = ctx;
+    const company = await hs.crm.companies.basicApi.create({
+      properties: { name: "Acme" },
+      associations: [],
+    });
+    const contact = await hs.crm.contacts.basicApi.create({
+      properties: { email: "linked@example.com" },
+      associations: [
+        {
+          to: { id: company.id },
+          types: [
+            {
+              associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+              associationTypeId: 279,
+            },
+          ],
+        },
+      ],
+    });
+    const ids = [contact.id, ...Array.from({ length: 999 }, (_, i) => String(900_000 + i))];
+    const read = await hs.crm.associations.v4.batchApi.getPage("contacts", "companies", {
+      inputs: ids.map((id) => ({ id })),
+    });
+    expect(read.results).toHaveLength(1);
+    expect(read.results[0]!.to.map((t) => [t.toObjectId, t.associationTypes.map((a) => a.typeId)])).toEqual([
+      [Number(company.id), [279]],
+    ]);
+    const tooMany = await apiError(
+      hs.crm.associations.v4.batchApi.getPage("contacts", "companies", {
+        inputs: [...ids, "1"].map((id) => ({ id })),
+      }),
+    );
+    expect(tooMany.code).toBe(400);
+    expect(tooMany.body.message).toBe(
+      "The maximum number of inputs supported in a batch is 1000. Please reduce the number of items and try again",
+    );
   });
 
   it("fails the whole batch on one bad input when no objectWriteTraceId is given", async () => {

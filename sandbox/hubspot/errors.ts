@@ -61,10 +61,12 @@ export function validationError(
 }
 
 export const MAX_BATCH_INPUTS = 100;
+/** Associations batch read (v3 and v4): 1,000 records a request since February 2025 (developer changelog). */
+export const MAX_ASSOCIATION_READ_INPUTS = 1000;
 
-export function batchTooLarge(): TStandInResponse {
+export function batchTooLarge(max = MAX_BATCH_INPUTS): TStandInResponse {
   return validationError(
-    `The maximum number of inputs supported in a batch is ${MAX_BATCH_INPUTS}. Please reduce the number of items and try again`,
+    `The maximum number of inputs supported in a batch is ${max}. Please reduce the number of items and try again`,
   );
 }
 
