@@ -1,11 +1,9 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startHubspotSandbox, type THubspotSandbox } from "@/sandbox/hubspot";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { resetEnvCacheForTests } from "@/lib/env";
 import { withFreshDatabase } from "@/test/db";
+import { ingestSandboxForTests } from "@/lib/warehouse/ingest-harness";
 import { runIngest } from "@/lib/warehouse/ingest-run";
-import { WAREHOUSE_SETTINGS_KEY } from "@/lib/warehouse/settings";
 
 /**
  * A full refresh defers company spend (and skips the deal → company lookups of the spend triggers)
@@ -17,14 +15,9 @@ import { WAREHOUSE_SETTINGS_KEY } from "@/lib/warehouse/settings";
  */
 
 const database = withFreshDatabase();
-let hs: THubspotSandbox;
+const harness = ingestSandboxForTests(database);
+const { create } = harness;
 const by = "IMPORT" as const;
-
-function create(type: "contacts" | "companies" | "deals", properties: Record<string, string>) {
-  const res = hs.portal.store.create(type, properties, by);
-  if (!res.ok) throw new Error(`sandbox refused ${type}`);
-  return res.record;
-}
 
 async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: database.url() });
@@ -108,31 +101,6 @@ async function rowByRowReference(): Promise<Record<string, unknown[]>> {
   });
 }
 
-beforeAll(async () => {
-  hs = await startHubspotSandbox({
-    port: 0,
-    webhookUrl: null,
-    settings: { tenSecondlyLimit: 10_000, searchPerSecond: 200, dailyLimit: 10_000_000 },
-  });
-  vi.stubEnv("DATABASE_URL", database.url());
-  vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(40));
-  vi.stubEnv("HUBSPOT_API_BASE", hs.url);
-  vi.stubEnv("HUBSPOT_ACCESS_TOKEN", "pat-na1-test");
-  resetEnvCacheForTests();
-  for (const bucket of ["default", "search"]) {
-    await db().rateLimitPolicy.create({
-      data: { provider: "HUBSPOT", bucket, ratePerSecond: 500, burst: 500 },
-    });
-  }
-  await db().appSetting.create({ data: { key: WAREHOUSE_SETTINGS_KEY, value: { overlapSeconds: 0 } } });
-});
-
-afterAll(async () => {
-  await hs?.close();
-  vi.unstubAllEnvs();
-  resetEnvCacheForTests();
-});
-
 describe("full refresh with deferred facts", () => {
   const STAGES = ["lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"];
   const companies: ReturnType<typeof create>[] = [];
@@ -147,7 +115,7 @@ describe("full refresh with deferred facts", () => {
         firstname: `First${i}`,
         lifecyclestage: STAGES[i % 5]!,
       });
-      hs.portal.associations.associate("contacts", c.id, "companies", companies[i % 130]!.id, 279);
+      harness.hs.portal.associations.associate("contacts", c.id, "companies", companies[i % 130]!.id, 279);
       contacts.push(c);
     }
     for (let i = 0; i < 230; i++) {
@@ -155,11 +123,17 @@ describe("full refresh with deferred facts", () => {
         dealname: `Deal ${i}`,
         ...(i % 10 === 9 ? {} : { amount: String(100 + i), deal_currency_code: i % 4 ? "CNY" : "USD" }),
       });
-      hs.portal.associations.associate("deals", d.id, "companies", companies[i % 130]!.id, 341);
+      harness.hs.portal.associations.associate("deals", d.id, "companies", companies[i % 130]!.id, 341);
       // Some deals belong to two companies; each counts the deal once.
       if (i % 7 === 0)
-        hs.portal.associations.associate("deals", d.id, "companies", companies[(i + 1) % 130]!.id, 341);
-      hs.portal.associations.associate("deals", d.id, "contacts", contacts[i % 240]!.id, 3);
+        harness.hs.portal.associations.associate(
+          "deals",
+          d.id,
+          "companies",
+          companies[(i + 1) % 130]!.id,
+          341,
+        );
+      harness.hs.portal.associations.associate("deals", d.id, "contacts", contacts[i % 240]!.id, 3);
       deals.push(d);
     }
     // Business tables and funnel people that exist before the ingest (links to contacts not yet ingested).
@@ -204,11 +178,12 @@ describe("full refresh with deferred facts", () => {
   }, 120_000);
 
   it("stays identical after a second full refresh over changed, archived, merged and moved records", async () => {
-    for (let i = 0; i < 230; i += 9) hs.portal.store.update(deals[i]!, { amount: String(7000 + i) }, by);
-    for (let i = 3; i < 230; i += 23) hs.portal.store.archive(deals[i]!, by);
+    for (let i = 0; i < 230; i += 9)
+      harness.hs.portal.store.update(deals[i]!, { amount: String(7000 + i) }, by);
+    for (let i = 3; i < 230; i += 23) harness.hs.portal.store.archive(deals[i]!, by);
     for (let i = 5; i < 230; i += 31) {
-      hs.portal.associations.remove("deals", deals[i]!.id, "companies", companies[i % 130]!.id);
-      hs.portal.associations.associate(
+      harness.hs.portal.associations.remove("deals", deals[i]!.id, "companies", companies[i % 130]!.id);
+      harness.hs.portal.associations.associate(
         "deals",
         deals[i]!.id,
         "companies",
@@ -217,10 +192,11 @@ describe("full refresh with deferred facts", () => {
       );
     }
     for (let i = 0; i < 130; i += 11)
-      hs.portal.store.update(companies[i]!, { name: `Renamed ${i} College` }, by);
-    for (let i = 1; i < 240; i += 4) hs.portal.store.update(contacts[i]!, { lifecyclestage: "customer" }, by);
-    hs.portal.store.merge(contacts[10]!, contacts[11]!, by);
-    hs.portal.store.merge(companies[20]!, companies[21]!, by);
+      harness.hs.portal.store.update(companies[i]!, { name: `Renamed ${i} College` }, by);
+    for (let i = 1; i < 240; i += 4)
+      harness.hs.portal.store.update(contacts[i]!, { lifecyclestage: "customer" }, by);
+    harness.hs.portal.store.merge(contacts[10]!, contacts[11]!, by);
+    harness.hs.portal.store.merge(companies[20]!, companies[21]!, by);
 
     const second = await runIngest("full");
     expect(second.kind).toBe("full");

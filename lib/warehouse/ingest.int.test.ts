@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startHubspotSandbox, type THubspotSandbox } from "@/sandbox/hubspot";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { resetEnvCacheForTests } from "@/lib/env";
 import { withFreshDatabase } from "@/test/db";
+import { ingestSandboxForTests } from "@/lib/warehouse/ingest-harness";
 import { runIngest } from "@/lib/warehouse/ingest-run";
-import { WAREHOUSE_SETTINGS_KEY } from "@/lib/warehouse/settings";
 
 const database = withFreshDatabase();
-let hs: THubspotSandbox;
+const harness = ingestSandboxForTests(database);
+const { create } = harness;
 const by = "IMPORT" as const;
-
-function create(type: "contacts" | "companies" | "deals", properties: Record<string, string>) {
-  const res = hs.portal.store.create(type, properties, by);
-  if (!res.ok) throw new Error(`sandbox refused ${type}`);
-  return res.record;
-}
 
 /**
  * Windows are [since, until) to the millisecond: a fixture written in the very millisecond a run
@@ -27,32 +20,6 @@ async function ingest(kind: "full" | "incremental") {
   return run;
 }
 
-beforeAll(async () => {
-  hs = await startHubspotSandbox({
-    port: 0,
-    webhookUrl: null,
-    settings: { tenSecondlyLimit: 10_000, searchPerSecond: 200, dailyLimit: 10_000_000 },
-  });
-  vi.stubEnv("DATABASE_URL", database.url());
-  vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(40));
-  vi.stubEnv("HUBSPOT_API_BASE", hs.url);
-  vi.stubEnv("HUBSPOT_ACCESS_TOKEN", "pat-na1-test");
-  resetEnvCacheForTests();
-  // Generous governor limits: these tests check what is read, not the pace.
-  for (const bucket of ["default", "search"]) {
-    await db().rateLimitPolicy.create({
-      data: { provider: "HUBSPOT", bucket, ratePerSecond: 500, burst: 500 },
-    });
-  }
-  await db().appSetting.create({ data: { key: WAREHOUSE_SETTINGS_KEY, value: { overlapSeconds: 0 } } });
-});
-
-afterAll(async () => {
-  await hs?.close();
-  vi.unstubAllEnvs();
-  resetEnvCacheForTests();
-});
-
 describe("warehouse ingest from the HubSpot sandbox", () => {
   it("full refresh: typed rows, raw JSON, associations, archived and merged records", async () => {
     const acme = create("companies", { name: "Acme School", domain: "acme.edu" });
@@ -62,13 +29,13 @@ describe("warehouse ingest from the HubSpot sandbox", () => {
     const gone = create("contacts", { email: "gone@example.com" });
     const d1 = create("deals", { dealname: "Fees", amount: "1200.50", deal_currency_code: "CNY" });
     const d2 = create("deals", { dealname: "No amount" });
-    hs.portal.associations.associate("contacts", ann.id, "companies", acme.id, 279);
-    hs.portal.associations.associate("contacts", dup.id, "companies", beta.id, 279);
-    hs.portal.associations.associate("deals", d1.id, "companies", acme.id, 341);
-    hs.portal.associations.associate("deals", d1.id, "contacts", ann.id, 3);
-    hs.portal.associations.associate("deals", d2.id, "companies", beta.id, 341);
-    hs.portal.store.archive(gone, by);
-    hs.portal.store.merge(ann, dup, by);
+    harness.hs.portal.associations.associate("contacts", ann.id, "companies", acme.id, 279);
+    harness.hs.portal.associations.associate("contacts", dup.id, "companies", beta.id, 279);
+    harness.hs.portal.associations.associate("deals", d1.id, "companies", acme.id, 341);
+    harness.hs.portal.associations.associate("deals", d1.id, "contacts", ann.id, 3);
+    harness.hs.portal.associations.associate("deals", d2.id, "companies", beta.id, 341);
+    harness.hs.portal.store.archive(gone, by);
+    harness.hs.portal.store.merge(ann, dup, by);
 
     const run = await ingest("full");
     expect(run.kind).toBe("full");
@@ -114,11 +81,11 @@ describe("warehouse ingest from the HubSpot sandbox", () => {
     const keep = create("contacts", { email: "keep@example.com", firstname: "Keep" });
     const away = create("contacts", { email: "away@example.com", firstname: "Away" });
     const co = create("companies", { name: "Gamma College" });
-    hs.portal.associations.associate("contacts", away.id, "companies", co.id, 279);
+    harness.hs.portal.associations.associate("contacts", away.id, "companies", co.id, 279);
     await ingest("incremental");
     expect(await db().hubspotAssociation.count({ where: { fromId: away.id } })).toBe(1);
 
-    hs.portal.store.merge(keep, away, by);
+    harness.hs.portal.store.merge(keep, away, by);
     const run = await ingest("incremental");
     expect(run.kind).toBe("incremental");
     expect(await db().hubspotContact.findUniqueOrThrow({ where: { id: away.id } })).toMatchObject({
@@ -133,10 +100,10 @@ describe("warehouse ingest from the HubSpot sandbox", () => {
     const before = await db().hubspotContact.count();
     const c = create("contacts", { email: "new@example.com", firstname: "New" });
     const old = (await db().hubspotContact.findFirstOrThrow({ where: { email: "ann@example.com" } })).id;
-    const ann = hs.portal.store.find("contacts", old)!;
-    hs.portal.store.update(ann, { lastname: "Lee-Smith" }, by);
+    const ann = harness.hs.portal.store.find("contacts", old)!;
+    harness.hs.portal.store.update(ann, { lastname: "Lee-Smith" }, by);
     const keep = (await db().hubspotContact.findFirstOrThrow({ where: { email: "keep@example.com" } })).id;
-    hs.portal.store.archive(hs.portal.store.find("contacts", keep)!, by);
+    harness.hs.portal.store.archive(harness.hs.portal.store.find("contacts", keep)!, by);
 
     const run = await ingest("incremental");
     expect(run.kind).toBe("incremental");
@@ -151,7 +118,7 @@ describe("warehouse ingest from the HubSpot sandbox", () => {
 
   it("incremental over more than 10,000 changes splits the window under the search cap", async () => {
     const n = 10_050;
-    hs.portal.webhooks.withoutWebhooks(() => {
+    harness.hs.portal.webhooks.withoutWebhooks(() => {
       for (let i = 0; i < n; i++) create("contacts", { email: `bulk${i}@example.com` });
     });
     const run = await ingest("incremental");
