@@ -11,6 +11,7 @@ import { identityReconcileFunction } from "@/inngest/functions/identity-reconcil
 import { identityWriteBackFunction } from "@/inngest/functions/identity-write-back";
 import { openapplyPollFunction } from "@/inngest/functions/openapply-poll";
 import { processWebhookFunction } from "@/inngest/functions/process-webhook";
+import { pruneRateLimitHistoryFunction } from "@/inngest/functions/prune-rate-limit-history";
 import { syncContactToStripeFunction } from "@/inngest/functions/sync-contact-to-stripe";
 import { syncCustomerToHubspotFunction } from "@/inngest/functions/sync-customer-to-hubspot";
 import { syncPurchaseToHubspotFunction } from "@/inngest/functions/sync-purchase-to-hubspot";
@@ -41,4 +42,5 @@ export const functions = [
   syncBackfillFunction,
   syncCatchUpFunction,
   wechatReplyPushFunction,
+  pruneRateLimitHistoryFunction,
 ];
