@@ -1,6 +1,8 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { env } from "@/lib/env";
+import { log } from "@/lib/logger";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -18,9 +20,25 @@ export function setDatabaseUrl(url: string): void {
   holder.revbridgeDbUrl = url;
 }
 
+/**
+ * Our own pool, so that every client has an `'error'` listener for its whole life. The pool the pg
+ * adapter would create listens only while a client is idle: a server restart (57P01) that hit a client
+ * checked out between queries was an unhandled `'error'` event, and the process exited (full chaos,
+ * `pg-restart`). The pool drops a broken client by itself; the query in flight still fails and is retried.
+ */
+function createPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const onError = (error: Error) => log.warn("db.connection_error", { error: error.message });
+  pool.on("error", onError);
+  pool.on("connect", (client) => client.on("error", onError));
+  return pool;
+}
+
 export function db(): PrismaClient {
   holder.revbridgeDb ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: holder.revbridgeDbUrl ?? env().DATABASE_URL, max: 10 }),
+    adapter: new PrismaPg(createPool(holder.revbridgeDbUrl ?? env().DATABASE_URL), {
+      disposeExternalPool: true,
+    }),
   });
   return holder.revbridgeDb;
 }
