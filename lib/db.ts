@@ -26,7 +26,7 @@ export function setDatabaseUrl(url: string): void {
  * checked out between queries was an unhandled `'error'` event, and the process exited (full chaos,
  * `pg-restart`). The pool drops a broken client by itself; the query in flight still fails and is retried.
  */
-function createPool(connectionString: string): pg.Pool {
+export function createPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: 10 });
   const onError = (error: Error) => log.warn("db.connection_error", { error: error.message });
   pool.on("error", onError);
