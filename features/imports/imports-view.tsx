@@ -11,7 +11,6 @@ export function ImportsView({ initial, canAct }: { initial: TImportList; canAct:
   const { data } = useImportList(initial);
   const list = data ?? initial;
   const [selected, setSelected] = useState<string | null>(list.jobs[0]?.id ?? null);
-  const [name, setName] = useState("");
   // False in the server's HTML, true once React has hydrated: a click before that would submit the
   // form natively (a page reload that loses the name), so the button waits for hydration.
   const hydrated = useSyncExternalStore(
@@ -30,22 +29,21 @@ export function ImportsView({ initial, canAct }: { initial: TImportList; canAct:
               className="grid gap-2"
               onSubmit={(e) => {
                 e.preventDefault();
-                create.mutate(
-                  name.trim() || `Import ${new Date().toISOString().slice(0, 16).replace("T", " ")}`,
-                  {
-                    onSuccess: (r) => {
-                      setSelected(r.job.id);
-                      setName("");
-                    },
+                const form = e.currentTarget;
+                // Read from the form, not from state: text typed before hydration is in the DOM only.
+                const typed = (form.elements.namedItem("name") as HTMLInputElement | null)?.value.trim();
+                create.mutate(typed || `Import ${new Date().toISOString().slice(0, 16).replace("T", " ")}`, {
+                  onSuccess: (r) => {
+                    setSelected(r.job.id);
+                    form.reset();
                   },
-                );
+                });
               }}
             >
               <input
                 className={field}
+                name="name"
                 placeholder="Name, e.g. Spring fair leads"
-                value={name}
-                onChange={(e) => setName(e.target.value)}
                 data-testid="import-name"
                 aria-label="Import name"
               />
