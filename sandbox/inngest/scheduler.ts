@@ -150,6 +150,27 @@ export class Scheduler {
 
   private async leaseAndDispatch(limit: number): Promise<{ leased: number; candidates: number }> {
     const leaseUntil = new Date(Date.now() + this.options.requestTimeoutMs + 60_000);
+    const taken: TQueueItem[] = [];
+    try {
+      return await this.leaseInTransaction(limit, leaseUntil, taken);
+    } catch (err) {
+      // The lease transaction failed (e.g. the database is restarting): give back the in-memory slots
+      // taken for its rows, or their concurrency keys would stay saturated and those calls would never
+      // be leased again. Whether the rows are leased is unknown (a COMMIT whose answer was lost), so
+      // they are released once the database answers, before anything is leased again.
+      for (const item of taken) {
+        this.releaseSlots(item);
+        this.unreleased.set(item.id, Date.now());
+      }
+      throw err;
+    }
+  }
+
+  private async leaseInTransaction(
+    limit: number,
+    leaseUntil: Date,
+    taken: TQueueItem[],
+  ): Promise<{ leased: number; candidates: number }> {
     const { items, candidates } = await withTransaction(this.ctx.pool, async (tx) => {
       const res = await tx.query<TQueueItem & { id: string }>(
         `SELECT id::text, kind, run_id, step_id, attempt, payload, ckeys, climits, dedupe_key FROM queue
@@ -166,6 +187,7 @@ export class Scheduler {
           if (!this.counters.tryAcquire(item.ckeys, item.climits)) continue;
           if (item.step_id === "step" && item.run_id) this.discoveringRuns.add(item.run_id);
         }
+        taken.push(item);
         chosen.push(item);
       }
       if (chosen.length > 0) {
@@ -199,14 +221,18 @@ export class Scheduler {
       })
       .finally(() => {
         this.inFlight--;
-        if (item.kind === "call") {
-          this.counters.release(item.ckeys);
-          if (item.step_id === "step" && item.run_id) this.discoveringRuns.delete(item.run_id);
-        }
+        this.releaseSlots(item);
         this.tasks.delete(task);
         this.kick();
       });
     this.tasks.add(task);
+  }
+
+  /** Undoes what leasing took in memory for a call: its concurrency slots and its discovery mark. */
+  private releaseSlots(item: TQueueItem): void {
+    if (item.kind !== "call") return;
+    this.counters.release(item.ckeys);
+    if (item.step_id === "step" && item.run_id) this.discoveringRuns.delete(item.run_id);
   }
 
   private async process(item: TQueueItem): Promise<void> {
