@@ -83,7 +83,9 @@ export function spawnRunner(options: TChildRunnerOptions): TChildRunner {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (child.exitCode !== null)
-          throw new Error(`runner exited with code ${child.exitCode} before it was ready`);
+          throw new Error(
+            `runner exited with code ${child.exitCode} before it was ready; its last output:\n${recent.slice(-4_000)}`,
+          );
         try {
           const res = await fetch(`${url}/health`);
           const health = res.ok ? ((await res.json()) as { executing?: boolean; synced?: boolean }) : {};
