@@ -11,6 +11,8 @@ import { createRunnerDatabase, external, waitFor, type TTestDatabase } from "./c
  * down") must not cost the runner its in-memory concurrency slots. Seen in chaos `pg-restart`: a
  * function with a concurrency limit stayed "saturated" after one failed lease and its calls sat due
  * forever. Here a trigger makes exactly one lease of a call fail; every run must still complete.
+ * Likewise a runner whose take-over fails once at start (chaos kill-runner under load: it exited 1)
+ * must try again and start.
  */
 describe.skipIf(external)("local Inngest runner — a failed lease transaction", () => {
   let db: TTestDatabase;
@@ -18,6 +20,7 @@ describe.skipIf(external)("local Inngest runner — a failed lease transaction",
   let runnerPort = 0;
   let app: ReturnType<typeof createServer>;
   let admin: pg.Client;
+  let appUrl = "";
   const done = new Set<string>();
 
   beforeAll(async () => {
@@ -35,7 +38,7 @@ describe.skipIf(external)("local Inngest runner — a failed lease transaction",
     );
     app = createServer({ client: inngest, functions: [fn] });
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", () => resolve()));
-    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+    appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
     runner = spawnRunner({ databaseUrl: db.url, port: runnerPort, appUrls: [appUrl] });
     await runner.ready();
     await waitFor(async () => {
@@ -81,4 +84,28 @@ describe.skipIf(external)("local Inngest runner — a failed lease transaction",
     expect(Number(failures.rows[0]?.n)).toBeGreaterThan(1); // the injected failure did happen
     expect(runner?.output()).toContain("injected: the database system is shutting down");
   }, 30_000);
+
+  it("starts after a take-over that failed once", async () => {
+    await runner?.kill("SIGTERM");
+    // Statement-level: fires even when no row changes, so the new runner's first reclaim fails.
+    await admin.query(`
+      CREATE SEQUENCE public.takeover_failures;
+      CREATE FUNCTION public.fail_first_takeover() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('public.takeover_failures') = 1 THEN
+          RAISE EXCEPTION 'injected: deadlock detected';
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER fail_first_takeover BEFORE UPDATE ON inngest_runner.queue
+        FOR EACH STATEMENT EXECUTE FUNCTION public.fail_first_takeover();`);
+    runner = spawnRunner({ databaseUrl: db.url, port: runnerPort, appUrls: [appUrl] });
+    await runner.ready();
+    expect(runner.output()).toContain("runner.start_retry");
+    await fetch(`http://127.0.0.1:${runnerPort}/e/key`, {
+      method: "POST",
+      body: JSON.stringify({ name: "test/limited", data: { n: 4 } }),
+    });
+    await waitFor(() => done.has("4"), "the run after the restart", 15_000);
+  }, 60_000);
 });

@@ -145,7 +145,7 @@ export async function startRunner(options: TRunnerOptions): Promise<TRunner> {
 
   const stop = new AbortController();
   let leader: pg.Client | undefined;
-  const ready = (async () => {
+  const lead = async () => {
     leader = await acquireLeadership(options.databaseUrl, stop.signal, () =>
       log.warn("runner.standby", {
         reason: "another runner is executing work for this database; waiting for it to stop",
@@ -169,8 +169,23 @@ export async function startRunner(options: TRunnerOptions): Promise<TRunner> {
       reclaimed,
       compression: ctx.clock.compression,
     });
+  };
+  // Taking over can fail for a passing reason (the database restarting, a deadlock with events the
+  // app delivers meanwhile, chaos kill-runner under load): give up the lock and try again, rather
+  // than exit and leave the app's work to nobody.
+  const ready = (async () => {
+    for (let attempt = 1; !stop.signal.aborted; attempt++) {
+      try {
+        await lead();
+        return;
+      } catch (err) {
+        await leader?.end().catch(() => undefined);
+        leader = undefined;
+        log.warn("runner.start_retry", { attempt, error: describeError(err) });
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
   })();
-  ready.catch((err: unknown) => log.error("runner.start_failed", { error: describeError(err) }));
   const synced = Promise.all(
     appUrls.map(async (appUrl) => {
       if (await syncApp(appUrl, log, stop.signal)) syncedUrls.add(appUrl);
