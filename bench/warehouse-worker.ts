@@ -275,11 +275,13 @@ async function seedFunnel(cfg: TCfg, contactIds: string[]): Promise<Record<strin
     [n],
   );
   // Half the followers are linked to an ingested HubSpot contact (ids in the order the sandbox made them).
+  // The ids by position with ORDINALITY: `ids[i + 1]` walks a text array from its start on every
+  // access, 6.6 of this statement's 9.9 s at 100,000 ids (the seed's cost, not the trigger's).
   await sql.query(
     `INSERT INTO "IdentityLink" (id, "personId", system, "externalId", source, "linkedAt")
-     SELECT 'il' || i, 'o' || i, 'HUBSPOT', ids[i + 1], 'bench', timestamp '2026-01-03' + (i % 300) * interval '1 day'
-       FROM generate_series(0, $1::int - 1) i, (SELECT $2::text[] AS ids) a
-      WHERE i % 2 = 0 AND i < array_length(ids, 1)`,
+     SELECT 'il' || i, 'o' || i, 'HUBSPOT', c.id, 'bench', timestamp '2026-01-03' + (i % 300) * interval '1 day'
+       FROM unnest($2::text[]) WITH ORDINALITY c(id, n), LATERAL (SELECT (c.n - 1)::int AS i) x
+      WHERE i % 2 = 0 AND i < $1::int`,
     [n, contactIds],
   );
   await sql.query(
@@ -296,9 +298,9 @@ async function seedFunnel(cfg: TCfg, contactIds: string[]): Promise<Record<strin
   );
   await sql.query(
     `INSERT INTO "Purchase" (id, "purchaseKey", "hubspotContactId", amount, currency, "paidAt", sources)
-     SELECT 'pu' || i, 'pk' || i, ids[i + 1], 50000, 'CNY', timestamp '2026-03-01' + (i % 300) * interval '1 day', '{}'
-       FROM generate_series(0, $1::int - 1) i, (SELECT $2::text[] AS ids) a
-      WHERE i % 20 = 0 AND i < array_length(ids, 1)`,
+     SELECT 'pu' || i, 'pk' || i, c.id, 50000, 'CNY', timestamp '2026-03-01' + (i % 300) * interval '1 day', '{}'
+       FROM unnest($2::text[]) WITH ORDINALITY c(id, n), LATERAL (SELECT (c.n - 1)::int AS i) x
+      WHERE i % 20 = 0 AND i < $1::int`,
     [n, contactIds],
   );
   await client.query(`ANALYZE`);
