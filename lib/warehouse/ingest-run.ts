@@ -4,8 +4,8 @@ import { AppError } from "@/lib/errors";
 import { log } from "@/lib/logger";
 import { WAREHOUSE_OBJECT_TYPES, type TWarehouseObjectType } from "@/lib/warehouse/hubspot-objects";
 import { ingestObjectType, type TTypeCounts, type TTypePlan } from "@/lib/warehouse/ingest-type";
+import { repairWarehouseFacts, type TFactRepair } from "@/lib/warehouse/fact-repair";
 import { readWarehouseSettings, SCHEDULE_INTERVAL_MS } from "@/lib/warehouse/settings";
-import { reconcileCompanySpend } from "@/lib/warehouse/staging-store";
 import { pruneCandidatesOfDeadCompanies } from "@/lib/warehouse/team-candidates";
 
 /**
@@ -65,11 +65,15 @@ export async function startIngestRun(requested: TIngestKind, now = new Date()): 
 
 export { ingestObjectType };
 
-/** Closes a run with its counts; a successful run's cursor (its start) is the next window's start. */
+/**
+ * Closes a run with its counts; a successful run's cursor (its start) is the next window's start.
+ * Returns what the fact repair pass did (null for a failed run, which skips it).
+ */
 export async function finishIngestRun(
   run: TStartedRun,
   outcome: { counts: Partial<Record<TWarehouseObjectType, TTypeCounts>>; error?: string },
-): Promise<void> {
+): Promise<TFactRepair | null> {
+  let repair: TFactRepair | null = null;
   if (!outcome.error) {
     // Fresh planner statistics after a bulk load: with autovacuum's stale counts PostgreSQL plans
     // the views' joins for a handful of rows and nested-loops 50,000 deals (minutes, not ms).
@@ -77,9 +81,11 @@ export async function finishIngestRun(
       `ANALYZE "HubspotContact", "HubspotCompany", "HubspotDeal", "HubspotAssociation", "AppUser", "Team"`,
     );
     await pruneCandidatesOfDeadCompanies();
-    // Seconds over 20,000 companies: after full refreshes (where a company merge may have raced a
-    // deal page); the triggers keep spend current in between.
-    if (run.plan.kind === "full") await reconcileCompanySpend();
+    // Funnel facts and company spend that a race between two writers left stale (any writer since
+    // the last run, not only this run's pages); after a full refresh, whose pages deferred spend,
+    // every company's spend (seconds over 20,000 companies).
+    repair = await repairWarehouseFacts({ allCompanies: run.plan.kind === "full" });
+    log.info("warehouse.ingest.repair", { runId: run.runId, ...repair });
   }
   const finishedAt = new Date();
   const ok = !outcome.error;
@@ -95,6 +101,7 @@ export async function finishIngestRun(
     },
   });
   log.info("warehouse.ingest.finish", { runId: run.runId, ok, ms: finishedAt.getTime() - run.plan.untilMs });
+  return repair;
 }
 
 /** The whole run in this process: types in parallel (the governor sets the pace, not the loop). */
@@ -104,6 +111,8 @@ export async function runIngest(requested: TIngestKind): Promise<{
   counts: Record<TWarehouseObjectType, TTypeCounts>;
   /** Seconds from the start until each type was done, and the closing step's own seconds. */
   phaseSeconds: Record<TWarehouseObjectType | "finish", number>;
+  /** The closing step's fact repair pass (part of `finish`). */
+  repair: TFactRepair | null;
 }> {
   const run = await startIngestRun(requested);
   const t0 = performance.now();
@@ -122,9 +131,9 @@ export async function runIngest(requested: TIngestKind): Promise<{
       TTypeCounts
     >;
     const t1 = performance.now();
-    await finishIngestRun(run, { counts });
+    const repair = await finishIngestRun(run, { counts });
     phaseSeconds.finish = seconds(t1);
-    return { runId: run.runId, kind: run.plan.kind, counts, phaseSeconds };
+    return { runId: run.runId, kind: run.plan.kind, counts, phaseSeconds, repair };
   } catch (error) {
     await finishIngestRun(run, {
       counts: {},

@@ -159,15 +159,3 @@ export async function archiveUnseen(type: TWarehouseObjectType, runStartedAt: Da
     runStartedAt.toISOString(),
   );
 }
-
-/**
- * The spend of these companies (or of every company) recomputed from their deals. The triggers of
- * migration 20261122223000 keep WarehouseCompanySpend current on every write; two transactions
- * recomputing one company at the same moment can leave the earlier snapshot's sum, so an ingest
- * run closes with this pass over everything it may have touched.
- */
-export async function reconcileCompanySpend(): Promise<void> {
-  await db().$executeRaw`
-    SELECT warehouse_refresh_company_spend(ARRAY(
-      SELECT id FROM "HubspotCompany" UNION SELECT "companyId" FROM "WarehouseCompanySpend"))`;
-}

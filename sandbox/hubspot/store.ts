@@ -2,6 +2,7 @@ import type { TStandInResponse } from "../core";
 import { hubspotError, invalidPropertyValues } from "./errors";
 import { OBJECT_TYPES, OBJECT_TYPE_INFO, type TObjectType } from "./object-types";
 import type { TPropertyRegistry } from "./property-registry";
+import { createRecordLists } from "./record-list";
 
 /** Who made a change: HubSpot's `changeSource` in webhooks and `sourceType` in property history. */
 export type TChangeSource = "INTEGRATION" | "CRM_UI" | "FORM" | "IMPORT" | "API";
@@ -82,21 +83,16 @@ export function createCrmStore(deps: {
   const uniqueIndex = new Map<TObjectType, Map<string, Map<string, string>>>();
   /** Merged-away id → surviving id; reads of an old id follow it, as HubSpot's do. */
   const mergedInto = new Map<string, string>();
-  /**
-   * Each type's records in id order, for list pages. Ids are handed out ascending and records are
-   * never removed (archiving flags them), so creation order is id order and a page is a binary
-   * search plus `limit` steps; sorting the whole type per call made a 100,000-contact full list
-   * quadratic, and its CPU ran on the event loop of whoever hosts the sandbox.
-   */
-  const ordered = new Map<TObjectType, TCrmRecord[]>();
+  /** List pages in id order (record-list.ts). */
+  const lists = createRecordLists();
 
   function reset(): void {
     for (const t of OBJECT_TYPES) {
       records.set(t, new Map());
       nextId.set(t, OBJECT_TYPE_INFO[t].firstId);
       uniqueIndex.set(t, new Map());
-      ordered.set(t, []);
     }
+    lists.reset();
     mergedInto.clear();
   }
   reset();
@@ -252,7 +248,7 @@ export function createCrmStore(deps: {
       search: { current: { visibleFrom: Number.POSITIVE_INFINITY, properties: {}, archived: false } },
     };
     all(objectType).set(id, r);
-    ordered.get(objectType)!.push(r);
+    lists.add(r);
     const changed: string[] = [];
     for (const [k, v] of Object.entries(values)) if (setValue(r, k, v, at, source, sourceId)) changed.push(k);
     setValue(r, "hs_object_id", id, at, source, sourceId);
@@ -368,32 +364,6 @@ export function createCrmStore(deps: {
     reindex(r, at);
   }
 
-  /** Live records in id order; `after` is the first id to include, as HubSpot's list cursor. */
-  function page(objectType: TObjectType, after: string | undefined, limit: number, archived = false) {
-    const list = ordered.get(objectType)!;
-    // First position whose id is ≥ after.
-    let lo = 0;
-    let hi = list.length;
-    if (after !== undefined) {
-      const from = Number(after);
-      // An unreadable cursor matches no record, as it always has.
-      if (Number.isNaN(from)) return { results: [] as TCrmRecord[], nextAfter: undefined };
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (Number(list[mid]!.id) < from) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    const results: TCrmRecord[] = [];
-    for (let i = lo; i < list.length; i++) {
-      const r = list[i]!;
-      if (r.archived !== archived) continue;
-      if (results.length === limit) return { results, nextAfter: r.id };
-      results.push(r);
-    }
-    return { results, nextAfter: undefined };
-  }
-
   /** The records as search currently sees them (see TSearchView). */
   function searchable(objectType: TObjectType): { record: TCrmRecord; properties: Record<string, string> }[] {
     const t = now();
@@ -411,7 +381,7 @@ export function createCrmStore(deps: {
     ) as Record<TObjectType, number>;
   }
 
-  return { find, validate, create, update, archive, merge, page, searchable, counts, reset };
+  return { find, validate, create, update, archive, merge, page: lists.page, searchable, counts, reset };
 }
 
 export type TCrmStore = ReturnType<typeof createCrmStore>;
