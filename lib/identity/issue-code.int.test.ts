@@ -50,4 +50,17 @@ describe("wechat_touch", () => {
     expect(retry).toMatchObject({ duplicate: true, reply: first.reply, code: null });
     expect(await db().wechatMessage.count({ where: { openid: "o_lang" } })).toBe(2);
   });
+
+  it("only reads a returning follower who changes nothing (no update, not even a row lock)", async () => {
+    const first = await issueCode({ openid: "o_again", language: "en" });
+    const tuple = () =>
+      db().$queryRaw<{ xmin: string; xmax: string }[]>`
+        SELECT xmin::text, xmax::text FROM "WechatFollower" WHERE "openid" = 'o_again'`;
+    const before = await tuple();
+    const again = await issueCode({ openid: "o_again" });
+    expect(again).toEqual({ code: first.code, issued: false, language: "en" });
+    expect(await tuple()).toEqual(before);
+    await issueCode({ openid: "o_again", language: "zh" });
+    expect(await tuple()).not.toEqual(before);
+  });
 });

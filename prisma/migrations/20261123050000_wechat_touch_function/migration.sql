@@ -1,8 +1,8 @@
 -- One round trip for a WeChat follower touch (lib/identity/issue-code.ts): the callback's hot path, the
 -- code web page and POST /api/wechat/code. In one transaction, with plans cached per connection:
 --   1. with a dedupe key: a WechatMessage already stored under it (a WeChat retry) → its reply, nothing written;
---   2. upsert the WechatFollower (language, follow time, first-touch campaign of the QR scene), skipping the
---      write when a returning follower changes nothing;
+--   2. upsert the WechatFollower (language, follow time, first-touch campaign of the QR scene); a returning
+--      follower who changes nothing is only read;
 --   3. with p_with_code: the follower's code, or the first candidate that inserts (ON CONFLICT DO NOTHING:
 --      of N concurrent first requests one row wins; a loser waits for the winner's commit and, in its next
 --      statement's snapshot, reads the winner's code). A candidate that collides with another follower's
@@ -42,23 +42,32 @@ BEGIN
     END IF;
   END IF;
 
-  INSERT INTO "WechatFollower" AS f ("id", "openid", "language", "subscribedAt", "campaignId", "firstSeenAt")
-  VALUES (gen_random_uuid()::text, p_openid, p_language,
-          CASE WHEN p_subscribe THEN now() END,
-          CASE WHEN p_subscribe AND p_scene IS NOT NULL
-               THEN (SELECT c."id" FROM "Campaign" c WHERE c."scene" = p_scene) END,
-          now())
-  ON CONFLICT ("openid") DO UPDATE SET
-    "language" = COALESCE(EXCLUDED."language", f."language"),
-    "subscribedAt" = CASE WHEN p_subscribe THEN COALESCE(f."subscribedAt", now()) ELSE f."subscribedAt" END,
-    "unsubscribedAt" = CASE WHEN p_subscribe THEN NULL ELSE f."unsubscribedAt" END,
-    "campaignId" = COALESCE(f."campaignId", EXCLUDED."campaignId")
-  WHERE p_subscribe
-     OR (EXCLUDED."language" IS NOT NULL AND EXCLUDED."language" IS DISTINCT FROM f."language");
-
   SELECT f."language", u."code" INTO v_language, v_code
   FROM "WechatFollower" f LEFT JOIN "UserCode" u ON u."openid" = f."openid"
   WHERE f."openid" = p_openid;
+
+  -- A returning follower who changes nothing is only read: even a skipped ON CONFLICT DO UPDATE locks
+  -- (writes) the row.
+  IF NOT FOUND OR p_subscribe OR (p_language IS NOT NULL AND p_language IS DISTINCT FROM v_language) THEN
+    INSERT INTO "WechatFollower" AS f ("id", "openid", "language", "subscribedAt", "campaignId", "firstSeenAt")
+    VALUES (gen_random_uuid()::text, p_openid, p_language,
+            CASE WHEN p_subscribe THEN now() END,
+            CASE WHEN p_subscribe AND p_scene IS NOT NULL
+                 THEN (SELECT c."id" FROM "Campaign" c WHERE c."scene" = p_scene) END,
+            now())
+    ON CONFLICT ("openid") DO UPDATE SET
+      "language" = COALESCE(EXCLUDED."language", f."language"),
+      "subscribedAt" = CASE WHEN p_subscribe THEN COALESCE(f."subscribedAt", now()) ELSE f."subscribedAt" END,
+      "unsubscribedAt" = CASE WHEN p_subscribe THEN NULL ELSE f."unsubscribedAt" END,
+      "campaignId" = COALESCE(f."campaignId", EXCLUDED."campaignId")
+    WHERE p_subscribe
+       OR (EXCLUDED."language" IS NOT NULL AND EXCLUDED."language" IS DISTINCT FROM f."language")
+    RETURNING f."language" INTO v_language;
+    IF NOT FOUND THEN
+      -- A concurrent first touch inserted the row and we changed nothing in it: read what it stored.
+      SELECT f."language" INTO v_language FROM "WechatFollower" f WHERE f."openid" = p_openid;
+    END IF;
+  END IF;
 
   IF p_with_code AND v_code IS NULL THEN
     FOREACH v_candidate IN ARRAY p_candidates LOOP
