@@ -21,14 +21,17 @@
  *                   x-bench-sent-at) to the server's `finish`: the server time plus the loopback hop and
  *                   any wait in the kernel or the server's loop before parsing (an upper bound of it);
  *   clientMs      — the load generator's full round trip, reading the reply included;
- *   loopDelayMs   — the server's event-loop delay over the phase; serverCpuMsPerRequest — server CPU
- *                   (user + system) over the phase ÷ requests.
- * The machine's other processes (PostgreSQL, the load generator, anything else running) share its cores.
+ *   loopDelayMs   — the server's event-loop delay over the phase (sampled every 1 ms): how long a ready
+ *                   callback waited for the loop, whether the loop was busy or the process had no core;
+ *   server/clientCpuMsPerRequest — each process's CPU (user + system) over the phase ÷ requests;
+ *   machineCpuBusyPercent — all cores' busy share over the phase (/proc/stat): PostgreSQL, both processes
+ *                   and anything else running on the machine share them.
  *
  *   npm run bench -- wechat-codes        (BENCH_WECHAT_CPU_PROF=<dir>: the server runs with --cpu-prof)
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { openSealedMessage, sealMessage } from "@/lib/connectors/wechat/crypto";
@@ -136,11 +139,25 @@ async function startServer(databaseUrl: string, cpuProfDir: string | undefined):
 
 let msgSeq = 1_000_000;
 
+/** Busy and total jiffies of the whole machine (Linux /proc/stat), to tell a busy machine from a busy server. */
+function machineJiffies(): { busy: number; total: number } | null {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
 async function phase(server: TServer, mode: TMode, openids: string[], concurrency: number) {
   await server.ask({ type: "reset" });
   const client: number[] = [];
   let failures = 0;
   let next = 0;
+  const jiffies = machineJiffies();
+  const clientCpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -164,6 +181,8 @@ async function phase(server: TServer, mode: TMode, openids: string[], concurrenc
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const clientCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(clientCpu));
+  const jiffiesAfter = machineJiffies();
   const reply = await server.ask({ type: "collect" });
   if (reply.type !== "figures") throw new Error(`wechat bench server: unexpected ${reply.type}`);
   const figures: TServerFigures = reply.figures;
@@ -177,6 +196,13 @@ async function phase(server: TServer, mode: TMode, openids: string[], concurrenc
     clientMs,
     loopDelayMs: figures.loopDelayMs,
     serverCpuMsPerRequest: Math.round((figures.cpuMs / openids.length) * 100) / 100,
+    clientCpuMsPerRequest: Math.round((clientCpuMs / openids.length) * 100) / 100,
+    machineCpuBusyPercent:
+      jiffies && jiffiesAfter
+        ? Math.round(
+            (100 * (jiffiesAfter.busy - jiffies.busy)) / Math.max(1, jiffiesAfter.total - jiffies.total),
+          )
+        : null,
   };
 }
 
