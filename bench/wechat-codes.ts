@@ -2,45 +2,68 @@
  * WeChat "Get My Code" callback under load: latency (p50, p99) and throughput at concurrency 50, for new
  * followers (first code: follower + code inserted) and returning ones (code re-read), in plain and safe mode.
  *
- * Setup: a fresh, migrated database on BENCH_POSTGRES_ADMIN_URL's server; the callback served by an
- * in-process HTTP server wrapping the same function app/api/wechat/route.ts serves (publicRoute +
- * handleWechatCallback, real PostgreSQL, the app's Prisma pool of 10) — not `next start`, so the figures
- * are the handler's and Node's HTTP stack, without Next's router. Requests are signed (and in safe mode
- * encrypted) exactly as WeChat sends them; every reply is checked for a code (decrypted in safe mode).
- * "server" latency is the handler's own time; "client" adds HTTP and the load generator, which shares
- * the machine.
+ * Two processes, as in production where WeChat's servers are not on our event loop:
+ *   - the server (bench/wechat-codes-server.ts, a child) serves the function app/api/wechat/route.ts
+ *     serves (handleWechatCallback with publicRoute's error mapping, through lib/wechat/callback-harness.ts)
+ *     on node:http — not `next start`, so without Next's router — against a fresh, migrated database on
+ *     BENCH_POSTGRES_ADMIN_URL's server, with the app's Prisma pool of 10;
+ *   - this process is the load generator: it signs (and in safe mode encrypts) each request exactly as
+ *     WeChat does, keeps `concurrency` requests in flight over keep-alive connections, and checks that
+ *     every reply carries a code (decrypting it in safe mode).
  *
- *   npm run bench -- wechat-codes
+ * Figures per phase (ms):
+ *   serverMs      — in the server, from node:http's `request` event (headers parsed) to the reply's
+ *                   `finish` (handed to the socket). It includes reading the body and every wait of the
+ *                   request on the server's event loop and for a database connection, not only the
+ *                   handler's synchronous slices. It cannot see bytes that arrived while the loop was busy
+ *                   before node:http parsed them: that wait is bounded by `loopDelayMs`, and included in:
+ *   sentToFinishMs — from the load generator's wall-clock stamp as it sends the request (header
+ *                   x-bench-sent-at) to the server's `finish`: the server time plus the loopback hop and
+ *                   any wait in the kernel or the server's loop before parsing (an upper bound of it);
+ *   clientMs      — the load generator's full round trip, reading the reply included;
+ *   loopDelayMs   — the server's event-loop delay over the phase (sampled every 1 ms): how long a ready
+ *                   callback waited for the loop, whether the loop was busy or the process had no core;
+ *   server/clientCpuMsPerRequest — each process's CPU (user + system) over the phase ÷ requests;
+ *   machineCpuBusyPercent — all cores' busy share over the phase (/proc/stat): PostgreSQL, both processes
+ *                   and anything else running on the machine share them.
+ *
+ *   npm run bench -- wechat-codes        (BENCH_WECHAT_CPU_PROF=<dir>: the server runs with --cpu-prof)
  */
+import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
 import { z } from "zod";
 import { openSealedMessage, sealMessage } from "@/lib/connectors/wechat/crypto";
 import { computeUrlSignature } from "@/lib/connectors/wechat/signature";
-import { disconnectDb, setDatabaseUrl } from "@/lib/db";
-import { parseEnv } from "@/lib/env";
-import { startCallbackHarness } from "@/lib/wechat/callback-harness";
+import { childProcessEnv, parseEnv } from "@/lib/env";
 import { parseWechatXml } from "@/lib/wechat/xml";
 import { ensureDatabase } from "@/scripts/lib/embedded-postgres";
 import { migrateDeploy } from "@/scripts/lib/migrate";
 import pg from "pg";
+import {
+  BENCH_ACCOUNT as ACCOUNT,
+  SENT_AT_HEADER,
+  summary,
+  wallClockMs,
+  type TBenchCommand,
+  type TBenchReply,
+  type TServerFigures,
+} from "./lib/wechat-bench";
 
 const ZBenchEnv = z.object({
   BENCH_POSTGRES_ADMIN_URL: z.string().default("postgresql://postgres@127.0.0.1:5432/postgres"),
   BENCH_WECHAT_REQUESTS: z.coerce.number().int().min(100).default(2000),
   BENCH_WECHAT_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+  BENCH_WECHAT_CPU_PROF: z.string().optional(),
 });
 
-const ACCOUNT = {
-  appId: "wxbench0000000001",
-  token: "benchtoken",
-  encodingAesKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-  originalId: "gh_bench",
-};
 const CODE = /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/;
 
 type TMode = "plain" | "safe";
 
-function clickXml(openid: string, createTime: number, msgId: number): string {
+function codeXml(openid: string, createTime: number, msgId: number): string {
   // A text "code" with its own MsgId: every request is a distinct message (no dedupe), as in real traffic.
   return (
     `<xml><ToUserName><![CDATA[${ACCOUNT.originalId}]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName>` +
@@ -52,18 +75,45 @@ function clickXml(openid: string, createTime: number, msgId: number): string {
 function signedRequest(base: string, mode: TMode, xml: string): { url: string; body: string } {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(6).toString("hex");
-  const url = new URL(base);
-  url.searchParams.set("signature", computeUrlSignature(ACCOUNT.token, timestamp, nonce));
-  url.searchParams.set("timestamp", timestamp);
-  url.searchParams.set("nonce", nonce);
-  if (mode === "plain") return { url: url.toString(), body: xml };
+  // Hex and digits only: no encoding needed.
+  const url = `${base}?signature=${computeUrlSignature(ACCOUNT.token, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`;
+  if (mode === "plain") return { url, body: xml };
   const sealed = sealMessage(ACCOUNT, xml, timestamp, nonce);
-  url.searchParams.set("encrypt_type", "aes");
-  url.searchParams.set("msg_signature", sealed.msgSignature);
   return {
-    url: url.toString(),
+    url: `${url}&encrypt_type=aes&msg_signature=${sealed.msgSignature}`,
     body: `<xml><ToUserName><![CDATA[${ACCOUNT.originalId}]]></ToUserName><Encrypt><![CDATA[${sealed.encrypt}]]></Encrypt></xml>`,
   };
+}
+
+// node:http with keep-alive rather than fetch: with fetch the load generator spent 0.75–1.07 ms of CPU a
+// request, with node:http 0.33–0.61 ms (session 6), on cores the server and PostgreSQL need.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
+
+function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "text/xml",
+          "content-length": Buffer.byteLength(body),
+          [SENT_AT_HEADER]: String(wallClockMs()),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 function replyHasCode(mode: TMode, text: string): boolean {
@@ -79,52 +129,103 @@ function replyHasCode(mode: TMode, text: string): boolean {
   return CODE.test(parseWechatXml(inner)?.Content ?? "");
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
+/** The server child and a request/response channel to it. */
+type TServer = { url: string; ask: (command: TBenchCommand) => Promise<TBenchReply>; child: ChildProcess };
+
+async function startServer(databaseUrl: string, cpuProfDir: string | undefined): Promise<TServer> {
+  const root = path.resolve(import.meta.dirname, "..");
+  const child = fork(path.join(root, "bench/wechat-codes-server.ts"), [], {
+    cwd: root,
+    execArgv: [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      ...(cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : []),
+    ],
+    env: childProcessEnv({ BENCH_WECHAT_DATABASE_URL: databaseUrl }),
+    // The app logs each issued code at info, as in production; to /dev/null here.
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const pending: { resolve: (reply: TBenchReply) => void; reject: (error: Error) => void }[] = [];
+  child.on("message", (reply: TBenchReply) => pending.shift()?.resolve(reply));
+  child.on("exit", (code) => {
+    for (const p of pending.splice(0)) p.reject(new Error(`wechat bench server exited with ${code}`));
+  });
+  const next = () => new Promise<TBenchReply>((resolve, reject) => pending.push({ resolve, reject }));
+  const ready = await next();
+  if (ready.type !== "ready") throw new Error(`wechat bench server: unexpected ${ready.type}`);
+  return {
+    url: ready.url,
+    child,
+    ask: (command) => {
+      const reply = next();
+      child.send(command);
+      return reply;
+    },
+  };
 }
 
 let msgSeq = 1_000_000;
 
-async function phase(
-  harnessUrl: string,
-  serverTimes: number[],
-  mode: TMode,
-  openids: string[],
-  concurrency: number,
-) {
-  serverTimes.length = 0;
+/** Busy and total jiffies of the whole machine (Linux /proc/stat), to tell a busy machine from a busy server. */
+function machineJiffies(): { busy: number; total: number } | null {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+async function phase(server: TServer, mode: TMode, openids: string[], concurrency: number) {
+  await server.ask({ type: "reset" });
   const client: number[] = [];
   let failures = 0;
   let next = 0;
+  const jiffies = machineJiffies();
+  const clientCpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < openids.length) {
         const openid = openids[next++]!;
         const { url, body } = signedRequest(
-          harnessUrl,
+          server.url,
           mode,
-          clickXml(openid, Math.floor(Date.now() / 1000), msgSeq++),
+          codeXml(openid, Math.floor(Date.now() / 1000), msgSeq++),
         );
         const t0 = performance.now();
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "text/xml" }, body });
-        const text = await res.text();
+        const res = await post(url, body);
         client.push(performance.now() - t0);
-        if (res.status !== 200 || !replyHasCode(mode, text)) failures++;
+        if (res.status !== 200 || !replyHasCode(mode, res.text)) failures++;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  client.sort((a, b) => a - b);
-  const server = [...serverTimes].sort((a, b) => a - b);
+  const clientCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(clientCpu));
+  const jiffiesAfter = machineJiffies();
+  const reply = await server.ask({ type: "collect" });
+  if (reply.type !== "figures") throw new Error(`wechat bench server: unexpected ${reply.type}`);
+  const figures: TServerFigures = reply.figures;
+  const { max: _clientMax, ...clientMs } = summary(client);
   return {
     requests: openids.length,
     failures,
     throughputPerSecond: Math.round(openids.length / seconds),
-    serverMs: { p50: percentile(server, 50), p99: percentile(server, 99), max: percentile(server, 100) },
-    clientMs: { p50: percentile(client, 50), p99: percentile(client, 99) },
+    serverMs: summary(figures.serverMs),
+    sentToFinishMs: summary(figures.sentToFinishMs),
+    clientMs,
+    loopDelayMs: figures.loopDelayMs,
+    serverCpuMsPerRequest: Math.round((figures.cpuMs / openids.length) * 100) / 100,
+    clientCpuMsPerRequest: Math.round((clientCpuMs / openids.length) * 100) / 100,
+    machineCpuBusyPercent:
+      jiffies && jiffiesAfter
+        ? Math.round(
+            (100 * (jiffiesAfter.busy - jiffies.busy)) / Math.max(1, jiffiesAfter.total - jiffies.total),
+          )
+        : null,
   };
 }
 
@@ -133,43 +234,28 @@ export async function run(): Promise<Record<string, unknown>> {
   const name = `bench_wechat_${randomBytes(4).toString("hex")}`;
   const url = await ensureDatabase(env.BENCH_POSTGRES_ADMIN_URL, name, { fresh: true });
   await migrateDeploy(url, { quiet: true });
-  setDatabaseUrl(url);
-  const serverTimes: number[] = [];
-  const harness = await startCallbackHarness(
-    { appId: ACCOUNT.appId, token: ACCOUNT.token, encodingAesKey: ACCOUNT.encodingAesKey },
-    (ms) => serverTimes.push(ms),
-  );
+  const server = await startServer(url, env.BENCH_WECHAT_CPU_PROF);
+  const concurrency = env.BENCH_WECHAT_CONCURRENCY;
   const figures: Record<string, unknown> = {
     setup:
-      "in-process node:http server wrapping handleWechatCallback (the route's function), real PostgreSQL",
-    concurrency: env.BENCH_WECHAT_CONCURRENCY,
+      "server: child process, node:http around handleWechatCallback (the route's function), real PostgreSQL; " +
+      "load generator: the parent process",
+    concurrency,
   };
   try {
     // Warm-up: connections, JIT, the settings cache.
-    await phase(harness.url, serverTimes, "plain", ids("warm", 200), env.BENCH_WECHAT_CONCURRENCY);
+    await phase(server, "plain", ids("warm", 400), concurrency);
+    await phase(server, "safe", ids("warm", 400), concurrency);
     for (const mode of ["plain", "safe"] as const) {
       const fresh = ids(`o_${mode}_`, env.BENCH_WECHAT_REQUESTS);
-      figures[`${mode}.new`] = await phase(
-        harness.url,
-        serverTimes,
-        mode,
-        fresh,
-        env.BENCH_WECHAT_CONCURRENCY,
-      );
+      figures[`${mode}.new`] = await phase(server, mode, fresh, concurrency);
       // Returning followers: the same OpenIDs ask again (shuffled), so every code is re-read.
       const again = [...fresh].sort(() => Math.random() - 0.5);
-      figures[`${mode}.returning`] = await phase(
-        harness.url,
-        serverTimes,
-        mode,
-        again,
-        env.BENCH_WECHAT_CONCURRENCY,
-      );
-      // Service time without queueing: one request at a time (at concurrency 50 the figures above include
-      // the wait behind 49 others on one Node event loop and a 10-connection pool: Little's law).
+      figures[`${mode}.returning`] = await phase(server, mode, again, concurrency);
+      // Service time without queueing: one request at a time.
       const serial = ids(`o_${mode}_serial_`, 200);
-      figures[`${mode}.new.concurrency1`] = await phase(harness.url, serverTimes, mode, serial, 1);
-      figures[`${mode}.returning.concurrency1`] = await phase(harness.url, serverTimes, mode, serial, 1);
+      figures[`${mode}.new.concurrency1`] = await phase(server, mode, serial, 1);
+      figures[`${mode}.returning.concurrency1`] = await phase(server, mode, serial, 1);
     }
     const check = new pg.Client({ connectionString: url });
     await check.connect();
@@ -179,8 +265,11 @@ export async function run(): Promise<Record<string, unknown>> {
     await check.end();
     figures.check = { codes: Number(rows[0]!.codes), followers: Number(rows[0]!.followers) };
   } finally {
-    await harness.close();
-    await disconnectDb();
+    agent.destroy();
+    await new Promise<void>((resolve) => {
+      server.child.once("exit", () => resolve());
+      server.child.send({ type: "stop" } satisfies TBenchCommand);
+    });
     const admin = new pg.Client({ connectionString: env.BENCH_POSTGRES_ADMIN_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -1,23 +1,20 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { db, Prisma } from "@/lib/db";
+import { randomBytes } from "node:crypto";
+import { db, dbPool } from "@/lib/db";
 import { generateCode } from "./code";
 
 /**
- * Issues a follower's code: one per OpenID, atomically, never reused.
- *
- * One statement does the work (this is the WeChat callback's hot path):
- *   - upsert the WechatFollower (language, follow time, first-touch campaign from the QR scene);
- *   - INSERT the UserCode … ON CONFLICT DO NOTHING, so of N concurrent first requests exactly one row wins
- *     (the unique index on `openid` serialises them; losers do nothing instead of failing);
- *   - return the code: the one just inserted or the one already there.
- * A loser of a concurrent race can miss the winner's row (its statement snapshot predates the winner's
- * commit), and an insert can also lose on the `code` unique index (a random collision, about 1 in 2^35
- * per issued code): both return no code, and a second read by OpenID settles it, retrying with a fresh code
- * only for a true collision. Codes are never deleted, so a code is never handed to a second person.
- *
- * With `dedupeKey` (a WechatMessage key) the statement first looks for a reply already stored for that
- * callback: when there is one, it writes nothing and returns it, so WeChat's retries have no second effect.
+ * Issues a follower's code: one per OpenID, atomically, never reused — in one database round trip, the
+ * function `wechat_touch` (migration 20261123050000_wechat_touch_function), which:
+ *   - with a message (a WeChat callback), first looks for the reply already stored under its dedupe key: a
+ *     retry gets that reply and writes nothing;
+ *   - upserts the WechatFollower (language, follow time, first-touch campaign from the QR scene);
+ *   - returns the follower's code, or inserts the first of a few random candidates (ON CONFLICT DO NOTHING,
+ *     so of N concurrent first requests exactly one wins; a loser waits for the winner's commit and reads
+ *     its code in the next statement). A candidate that collides with another follower's code (about 1 in
+ *     2^35 per issued code) is skipped; codes are never deleted, so none is handed to a second person;
+ *   - with a message, renders and stores its reply (the template for the follower's language, the code put
+ *     at CODE_SLOT), returning a concurrent copy's reply instead when that stored first.
  */
 
 export type TFollowerTouch = {
@@ -28,94 +25,100 @@ export type TFollowerTouch = {
   subscribe?: { scene: string | null } | null;
   /** Whether to issue the code (false: only record the follower). */
   withCode?: boolean;
-  dedupeKey?: string | null;
+};
+
+/** The callback message a touch answers; stored under `dedupeKey` with its reply. */
+export type TTouchMessage = {
+  dedupeKey: string;
+  msgType: string;
+  event: string | null;
+  /** The reply XML per language with CODE_SLOT where the code goes; null when the message gets none. */
+  replies: { zh: string; en: string } | null;
+  /** The reply language when the follower's is unknown. */
+  defaultLanguage: "zh" | "en";
 };
 
 export type TIssueResult = {
-  /** The follower's code (canonical 8 symbols), null only when `withCode` was false or a stored reply won. */
+  /** The follower's code (canonical 8 symbols); null only when `withCode` was false and none exists. */
   code: string | null;
   /** True when this call created the code. */
   issued: boolean;
-  /** The reply already stored for `dedupeKey` (a WeChat retry), else null. */
-  storedReply: string | null;
-  /** True when a WechatMessage with `dedupeKey` already existed (then nothing was written). */
-  duplicate: boolean;
   /** The follower's language: the one passed in, else the one stored before this call. */
   language: string | null;
 };
 
-type TRow = {
-  stored_reply: string | null;
+export type TTouchResult = TIssueResult & {
+  /** The reply stored for the message (this call's, or an earlier copy's when `duplicate`). */
+  reply: string | null;
+  /** True when the message had been processed before: nothing was written, `code` is null. */
   duplicate: boolean;
-  new_code: string | null;
-  old_code: string | null;
-  old_language: string | null;
 };
 
+/**
+ * Where the formatted code goes in a reply template handed to the database: random per process and led
+ * by U+0001, which cannot occur in XML, so no OpenID or template text can contain it.
+ */
+export const CODE_SLOT = `\u0001${randomBytes(9).toString("base64")}\u0001`;
+
+type TRow = {
+  reply_xml: string | null;
+  duplicate: boolean;
+  code8: string | null;
+  issued: boolean;
+  follower_language: string | null;
+};
+
+// On the pool directly (the WeChat callback's one statement): Prisma's per-query work cost more CPU than the
+// rest of the request's handling.
+const TOUCH_SQL = `SELECT * FROM wechat_touch($1::text, $2::text, $3::boolean, $4::text, $5::boolean, $6::text[],
+  $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text)`;
+
 const MAX_ATTEMPTS = 5;
+const CANDIDATES_PER_ATTEMPT = 3;
 
-function statement(touch: TFollowerTouch, candidate: string): Prisma.Sql {
-  const subscribe = touch.subscribe != null;
-  const scene = touch.subscribe?.scene ?? null;
-  const language = touch.language ?? null;
-  const withCode = touch.withCode ?? true;
-  const dedupeKey = touch.dedupeKey ?? null;
-  return Prisma.sql`
-    WITH prev AS (
-      SELECT "replyXml" FROM "WechatMessage" WHERE ${dedupeKey}::text IS NOT NULL AND "dedupeKey" = ${dedupeKey}::text
-    ),
-    follower AS (
-      INSERT INTO "WechatFollower" ("id", "openid", "language", "subscribedAt", "campaignId", "firstSeenAt")
-      SELECT ${randomUUID()}, ${touch.openid}, ${language}::text,
-             CASE WHEN ${subscribe} THEN now() END,
-             (SELECT "id" FROM "Campaign" WHERE ${subscribe} AND "scene" = ${scene}::text),
-             now()
-      WHERE NOT EXISTS (SELECT 1 FROM prev)
-      ON CONFLICT ("openid") DO UPDATE SET
-        "language" = COALESCE(EXCLUDED."language", "WechatFollower"."language"),
-        "subscribedAt" = CASE WHEN ${subscribe} THEN COALESCE("WechatFollower"."subscribedAt", now())
-                              ELSE "WechatFollower"."subscribedAt" END,
-        "unsubscribedAt" = CASE WHEN ${subscribe} THEN NULL ELSE "WechatFollower"."unsubscribedAt" END,
-        "campaignId" = COALESCE("WechatFollower"."campaignId", EXCLUDED."campaignId")
-      -- Skip the write (and its dead tuple) when a returning follower changes nothing.
-      WHERE ${subscribe}
-         OR (EXCLUDED."language" IS NOT NULL AND EXCLUDED."language" IS DISTINCT FROM "WechatFollower"."language")
-    ),
-    existing AS (SELECT "code" FROM "UserCode" WHERE "openid" = ${touch.openid}),
-    inserted AS (
-      INSERT INTO "UserCode" ("id", "code", "openid", "issuedAt")
-      SELECT ${randomUUID()}, ${candidate}, ${touch.openid}, now()
-      WHERE ${withCode} AND NOT EXISTS (SELECT 1 FROM prev) AND NOT EXISTS (SELECT 1 FROM existing)
-      ON CONFLICT DO NOTHING
-      RETURNING "code"
-    )
-    SELECT (SELECT "replyXml" FROM prev) AS stored_reply,
-           EXISTS (SELECT 1 FROM prev) AS duplicate,
-           (SELECT "code" FROM inserted) AS new_code,
-           (SELECT "code" FROM existing) AS old_code,
-           (SELECT "language" FROM "WechatFollower" WHERE "openid" = ${touch.openid}) AS old_language`;
-}
-
-/** Upserts the follower and returns its code, issuing one if it has none. See the module comment. */
-export async function issueCode(touch: TFollowerTouch): Promise<TIssueResult> {
-  const withCode = touch.withCode ?? true;
+async function touch(follower: TFollowerTouch, message: TTouchMessage | null): Promise<TTouchResult> {
+  const withCode = follower.withCode ?? true;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const [row] = await db().$queryRaw<TRow[]>(statement(touch, generateCode()));
-    if (!row) throw new Error("issueCode: the statement returned no row");
-    const base = { storedReply: null, duplicate: false, language: touch.language ?? row.old_language };
-    if (row.duplicate)
-      return { ...base, code: null, issued: false, storedReply: row.stored_reply, duplicate: true };
-    if (row.new_code) return { ...base, code: row.new_code, issued: true };
-    if (row.old_code || !withCode) return { ...base, code: row.old_code, issued: false };
-    // Lost a race to a concurrent first request (its row was invisible to our snapshot) or a code collision.
-    const winner = await db().userCode.findUnique({
-      where: { openid: touch.openid },
-      select: { code: true },
-    });
-    if (winner) return { ...base, code: winner.code, issued: false };
-    // Only a collision on `code` leaves no row: try again with a fresh one. Dedupe is re-checked as well.
+    const candidates = Array.from({ length: CANDIDATES_PER_ATTEMPT }, generateCode);
+    const { rows } = await dbPool().query<TRow>(TOUCH_SQL, [
+      follower.openid,
+      follower.language ?? null,
+      follower.subscribe != null,
+      follower.subscribe?.scene ?? null,
+      withCode,
+      candidates,
+      message?.dedupeKey ?? null,
+      message?.msgType ?? null,
+      message?.event ?? null,
+      message?.replies?.zh ?? null,
+      message?.replies?.en ?? null,
+      message?.defaultLanguage ?? null,
+      CODE_SLOT,
+    ]);
+    const row = rows[0];
+    if (!row) throw new Error("wechat_touch returned no row");
+    const result: TTouchResult = {
+      code: row.code8,
+      issued: row.issued,
+      language: row.follower_language,
+      reply: row.reply_xml,
+      duplicate: row.duplicate,
+    };
+    if (row.duplicate || row.code8 || !withCode) return result;
+    // Every candidate collided with another follower's code: nothing was recorded; try fresh ones.
   }
   throw new Error(`issueCode: no unique code after ${MAX_ATTEMPTS} attempts`);
+}
+
+/** Upserts the follower and returns its code, issuing one if it has none (the web page and the API). */
+export async function issueCode(follower: TFollowerTouch): Promise<TIssueResult> {
+  const { code, issued, language } = await touch(follower, null);
+  return { code, issued, language };
+}
+
+/** The callback's touch: dedupe, follower, code and the stored reply in one round trip. */
+export function touchForMessage(follower: TFollowerTouch, message: TTouchMessage): Promise<TTouchResult> {
+  return touch(follower, message);
 }
 
 /** The follower's code if one was issued (read-only; for pages that must not issue). */

@@ -34,8 +34,12 @@ async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
 
 export async function startCallbackHarness(
   config: TWechatCallbackConfig,
-  /** Called with the handler's own time per request (ms), for the benchmark's server-side latency. */
-  onServerTime?: (ms: number) => void,
+  /**
+   * Called with the server's time per request (ms), for the benchmark: from the `request` event (headers
+   * parsed) to the reply's `finish`, so it includes the request's waits on this event loop, not only the
+   * handler's synchronous slices.
+   */
+  onServerTime?: (ms: number, req: IncomingMessage) => void,
   replyOptions: TReplyOptions = {},
 ): Promise<TCallbackHarness> {
   const handle = async (request: Request): Promise<Response> => {
@@ -50,12 +54,14 @@ export async function startCallbackHarness(
   };
   let base = "http://127.0.0.1";
   const server: Server = createServer((req, res) => {
+    // From the moment node:http hands us the parsed headers until the reply has been handed to the
+    // socket: reading the body, every wait on this event loop behind other requests, the handler, writing.
+    const started = performance.now();
+    if (onServerTime) res.once("finish", () => onServerTime(performance.now() - started, req));
     void (async () => {
       try {
         const request = await toRequest(req, base);
-        const started = performance.now();
         const response = await handle(request);
-        onServerTime?.(performance.now() - started);
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       } catch {

@@ -174,6 +174,43 @@ describe("WeChat callback through the sandbox phone", () => {
     expect(await db().wechatMessage.count({ where: { openid: "o_retry_1" } })).toBe(1);
     expect(await db().userCode.count({ where: { openid: "o_retry_1" } })).toBe(1);
   });
+
+  it("copies of a new message arriving together get one reply and one effect; an unfollow's retry changes nothing", async () => {
+    const click = renderWechatXml([
+      ["ToUserName", account.originalId],
+      ["FromUserName", "o_retry_2"],
+      ["CreateTime", 1_763_800_050],
+      ["MsgType", "event"],
+      ["Event", "CLICK"],
+      ["EventKey", "GET_CODE"],
+    ]);
+    const send = async (xml: string) => {
+      const { query, body } = buildCallbackRequest(wechat.state, "o_retry_2", xml);
+      const res = await post(query, body);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const replies = await Promise.all(Array.from({ length: 8 }, () => send(click)));
+    expect(new Set(replies).size).toBe(1);
+    expect(replies[0]).toMatch(CODE_IN_TEXT);
+    expect(await db().wechatMessage.count({ where: { openid: "o_retry_2" } })).toBe(1);
+
+    const leave = renderWechatXml([
+      ["ToUserName", account.originalId],
+      ["FromUserName", "o_retry_2"],
+      ["CreateTime", 1_763_800_060],
+      ["MsgType", "event"],
+      ["Event", "unsubscribe"],
+    ]);
+    expect(await send(leave)).toBe("success");
+    const left = await db().wechatFollower.findUniqueOrThrow({ where: { openid: "o_retry_2" } });
+    expect(left.unsubscribedAt).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await send(leave)).toBe("success");
+    const after = await db().wechatFollower.findUniqueOrThrow({ where: { openid: "o_retry_2" } });
+    expect(after.unsubscribedAt).toEqual(left.unsubscribedAt);
+    expect(await db().wechatMessage.count({ where: { openid: "o_retry_2" } })).toBe(2);
+  });
 });
 
 describe("refusals change nothing", () => {

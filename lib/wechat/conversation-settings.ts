@@ -11,7 +11,7 @@ import {
 
 /**
  * The conversation settings (event keys, keywords, reply templates) are read on every callback, so they
- * are cached in memory for a few seconds: the callback's hot path then costs two queries, not three.
+ * are cached in memory for a few seconds: the callback's hot path then costs one query, not two.
  * The cache is per instance — an edit applies at once on the instance that saved it and within
  * CACHE_TTL_MS everywhere else.
  */

@@ -1,19 +1,24 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { formatCode } from "@/lib/identity/code";
-import { issueCode } from "@/lib/identity/issue-code";
+import { CODE_SLOT, touchForMessage } from "@/lib/identity/issue-code";
 import { log } from "@/lib/logger";
-import { classifyMessage, dedupeKeyFor, renderReply, ZReplyLanguage, type TIntent } from "./conversation";
+import {
+  classifyMessage,
+  dedupeKeyFor,
+  renderReply,
+  type TConversationSettings,
+  type TIntent,
+} from "./conversation";
 import { conversationSettings } from "./conversation-settings";
 import { buildTextReply, type TWechatXml } from "./xml";
 
 /**
  * Turns one verified, decrypted callback message into its passive reply (plain XML) or null (`success`).
  *
- * Hot path for a code request: the settings come from a short in-memory cache, then two statements —
- * issueCode (dedupe check + follower upsert + code, one round trip) and the WechatMessage insert that
- * stores the reply for retries. A retry of the same message finds the stored reply in the first statement
- * and writes nothing.
+ * Hot path for a code request: the settings come from an in-memory cache, then one database round trip —
+ * touchForMessage (dedupe check, follower upsert, code issued or read, reply rendered and stored for
+ * retries, in the function `wechat_touch`). A retry of the same message gets the stored reply and writes
+ * nothing.
  */
 export async function replyToMessage(message: TWechatXml): Promise<string | null> {
   const settings = await conversationSettings();
@@ -24,33 +29,35 @@ export async function replyToMessage(message: TWechatXml): Promise<string | null
   if (!openid || !dedupeKey) return null;
 
   if (intent.kind === "unfollow") {
-    await db().wechatFollower.updateMany({ where: { openid }, data: { unsubscribedAt: new Date() } });
-    await recordMessage(dedupeKey, openid, message, null);
+    await recordUnfollow(dedupeKey, openid, message);
     return null;
   }
 
-  const result = await issueCode({
-    openid,
-    language: intent.kind === "code" ? intent.language : null,
-    subscribe: subscribeOf(intent),
-    withCode: intent.kind === "code",
-    dedupeKey,
-  });
-  if (result.duplicate) return result.storedReply;
-  if (intent.kind !== "code" || !result.code) {
-    await recordMessage(dedupeKey, openid, message, null);
-    return null;
-  }
-  const language = ZReplyLanguage.safeParse(result.language).data ?? settings.defaultLanguage;
-  const replyXml = buildTextReply({
-    toUser: openid,
-    fromUser: message.ToUserName ?? "",
-    createTime: Math.floor(Date.now() / 1000),
-    content: renderReply(settings, language, formatCode(result.code)),
-  });
-  const stored = await recordMessage(dedupeKey, openid, message, replyXml);
+  const result = await touchForMessage(
+    {
+      openid,
+      language: intent.kind === "code" ? intent.language : null,
+      subscribe: subscribeOf(intent),
+      withCode: intent.kind === "code",
+    },
+    {
+      dedupeKey,
+      msgType: message.MsgType ?? "",
+      event: message.Event ?? null,
+      replies: intent.kind === "code" ? replyTemplates(settings, openid, message.ToUserName ?? "") : null,
+      defaultLanguage: settings.defaultLanguage,
+    },
+  );
   if (result.issued) log.info("wechat.code.issued", { openid, via: message.Event ?? message.MsgType });
-  return stored;
+  return result.reply;
+}
+
+/** Both languages' replies with CODE_SLOT for the code: the database picks by the follower's language. */
+function replyTemplates(settings: TConversationSettings, toUser: string, fromUser: string) {
+  const createTime = Math.floor(Date.now() / 1000);
+  const build = (language: "zh" | "en") =>
+    buildTextReply({ toUser, fromUser, createTime, content: renderReply(settings, language, CODE_SLOT) });
+  return { zh: build("zh"), en: build("en") };
 }
 
 function subscribeOf(intent: TIntent): { scene: string | null } | null {
@@ -60,22 +67,18 @@ function subscribeOf(intent: TIntent): { scene: string | null } | null {
 }
 
 /**
- * Stores the processed message and its reply; when a concurrent retry stored one first, returns that one,
- * so every copy of a message WeChat sends gets the same answer.
+ * Stores an unfollow under its dedupe key and marks the follower, in one statement; a retry's copy finds
+ * the key taken and changes nothing.
  */
-async function recordMessage(
-  dedupeKey: string,
-  openid: string,
-  message: TWechatXml,
-  replyXml: string | null,
-): Promise<string | null> {
-  const rows = await db().$queryRaw<{ replyXml: string | null }[]>`
-    INSERT INTO "WechatMessage" ("id", "dedupeKey", "openid", "msgType", "event", "replyXml", "receivedAt")
-    VALUES (gen_random_uuid()::text, ${dedupeKey}, ${openid}, ${message.MsgType ?? ""}, ${message.Event ?? null}::text,
-            ${replyXml}::text, now())
-    ON CONFLICT ("dedupeKey") DO NOTHING
-    RETURNING "replyXml"`;
-  if (rows.length > 0) return replyXml;
-  const existing = await db().wechatMessage.findUnique({ where: { dedupeKey }, select: { replyXml: true } });
-  return existing?.replyXml ?? replyXml;
+async function recordUnfollow(dedupeKey: string, openid: string, message: TWechatXml): Promise<void> {
+  await db().$executeRaw`
+    WITH recorded AS (
+      INSERT INTO "WechatMessage" ("id", "dedupeKey", "openid", "msgType", "event", "replyXml", "receivedAt")
+      VALUES (gen_random_uuid()::text, ${dedupeKey}, ${openid}, ${message.MsgType ?? ""},
+              ${message.Event ?? null}::text, NULL, now())
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING 1
+    )
+    UPDATE "WechatFollower" SET "unsubscribedAt" = now()
+    WHERE "openid" = ${openid} AND EXISTS (SELECT 1 FROM recorded)`;
 }
