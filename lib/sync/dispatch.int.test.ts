@@ -1,6 +1,6 @@
 /** The webhook dispatcher drops Stripe echoes of our own writes, set-based, and keeps every real change. */
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { STRIPE_IDEMPOTENCY_PREFIX } from "@/lib/sync/echo";
 import { loadPendingRows, markDispatched, planDispatch, STRIPE_ECHO_REASON } from "@/lib/sync/dispatch";
 import { withFreshDatabase } from "@/test/db";
@@ -12,7 +12,7 @@ const customer = { id: "cus_echo1", email: "ada@example.com", name: "Ada Lovelac
 async function stripeRow(
   eventId: string,
   type: string,
-  object: Record<string, unknown>,
+  object: Prisma.InputJsonObject,
   request: { id: string | null; idempotency_key: string | null },
 ) {
   return db().webhookEvent.create({
