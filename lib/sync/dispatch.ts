@@ -173,6 +173,9 @@ export async function loadPendingRows(ids: string[]): Promise<TRow[]> {
   });
 }
 
+/** Waiting for a pooled connection behind a burst beats failing after Prisma's default 2 s and retrying the run. */
+const DISPATCH_TX = { maxWait: 15_000, timeout: 30_000 };
+
 /**
  * Marks the rows done, with the echoes' SyncLog entries in the same transaction (a retried dispatch
  * finds the rows no longer pending and logs nothing twice). Ignored rows keep the reason in `error`
@@ -196,5 +199,5 @@ export async function markDispatched(
         data: { status: "IGNORED", processedAt: now, error: reason },
       });
     await logSync(plan.echoes, tx);
-  });
+  }, DISPATCH_TX);
 }
