@@ -34,9 +34,9 @@ describe.skipIf(external)("local Inngest runner — fair share between functions
 
   it("runs a fresh event of another function at the next free slot, not after the backlog", async () => {
     await c.inngest.send(Array.from({ length: 20 }, (_, n) => ({ name: "test/backlog", data: { n } })));
-    await waitFor(async () => (backlogDone.length >= 1 ? true : undefined), "backlog started", 10_000);
+    await waitFor(() => (backlogDone.length >= 1 ? true : undefined), "backlog started", 10_000);
     await c.send("test/fresh");
-    await waitFor(async () => (backlogDone.length >= 20 ? true : undefined), "backlog done", 30_000);
+    await waitFor(() => (backlogDone.length >= 20 ? true : undefined), "backlog done", 30_000);
     expect(freshDoneAt).toBeGreaterThan(0);
     // Oldest-first across functions ran it after (nearly) all twenty: each slot freed went to the backlog.
     const before = backlogDone.filter((t) => t <= freshDoneAt).length;
