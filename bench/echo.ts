@@ -184,7 +184,7 @@ export async function run(): Promise<Record<string, unknown>> {
     };
     return {
       setup:
-        "HubSpot + Stripe sandboxes (this process) → app intake + process-webhook + sync-* functions (child) → local Inngest runner (child); default field mapping",
+        "HubSpot + Stripe sandboxes (this process) → app intake + webhook dispatchers + sync-* functions (child) → local Inngest runner (child); default field mapping",
       load: {
         edits: edits.length,
         hubspotEdits: edits.length - stripeEdits,

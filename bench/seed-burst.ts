@@ -74,7 +74,7 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
     const reconciliation = await reconcile(stack, load, seeded);
     return {
       setup:
-        "HubSpot + Stripe sandboxes (this process) → app intake + process-webhook + sync-* functions (child) → local Inngest runner (child); governor HubSpot 15/s, Stripe 100/s",
+        "HubSpot + Stripe sandboxes (this process) → app intake + webhook dispatchers + sync-* functions (child) → local Inngest runner (child); governor HubSpot 15/s, Stripe 100/s",
       faults: faultPercent > 0 ? { percent: faultPercent, ...faults } : "none",
       load: { ...load, loadSeconds: seeded.loadSeconds },
       synced: done,

@@ -10,7 +10,7 @@ import { identityHubspotContactFunction } from "@/inngest/functions/identity-hub
 import { identityReconcileFunction } from "@/inngest/functions/identity-reconcile";
 import { identityWriteBackFunction } from "@/inngest/functions/identity-write-back";
 import { openapplyPollFunction } from "@/inngest/functions/openapply-poll";
-import { processWebhookFunction } from "@/inngest/functions/process-webhook";
+import { webhookDispatchFunctions } from "@/inngest/functions/process-webhook";
 import { pruneRateLimitHistoryFunction } from "@/inngest/functions/prune-rate-limit-history";
 import { syncContactToStripeFunction } from "@/inngest/functions/sync-contact-to-stripe";
 import { syncCustomerToHubspotFunction } from "@/inngest/functions/sync-customer-to-hubspot";
@@ -34,7 +34,7 @@ export const functions = [
   identityReconcileFunction,
   identityWriteBackFunction,
   openapplyPollFunction,
-  processWebhookFunction,
+  ...webhookDispatchFunctions,
   syncContactToStripeFunction,
   syncCustomerToHubspotFunction,
   syncPurchaseToHubspotFunction,

@@ -27,12 +27,12 @@ const OPERATOR_STRIPE_KEY = "sk_test_benchoperator123456";
 /** In the `--app` child: the intake and the functions a two-way sync needs. */
 export function serveSyncApp(): Promise<void> {
   return serveAppChild(async () => {
-    const { processWebhookFunction } = await import("@/inngest/functions/process-webhook");
+    const { webhookDispatchFunctions } = await import("@/inngest/functions/process-webhook");
     const { syncContactToStripeFunction } = await import("@/inngest/functions/sync-contact-to-stripe");
     const { syncCustomerToHubspotFunction } = await import("@/inngest/functions/sync-customer-to-hubspot");
     const { syncPurchaseToHubspotFunction } = await import("@/inngest/functions/sync-purchase-to-hubspot");
     return [
-      processWebhookFunction,
+      ...webhookDispatchFunctions,
       syncContactToStripeFunction,
       syncCustomerToHubspotFunction,
       syncPurchaseToHubspotFunction,

@@ -34,13 +34,13 @@ const DRIVER_STRIPE_KEY = "sk_test_benchcheckout123456";
  */
 export async function serveSyncApp(opts: { sweeper: boolean }): Promise<void> {
   await serveAppChild(async () => {
-    const { processWebhookFunction } = await import("@/inngest/functions/process-webhook");
+    const { webhookDispatchFunctions } = await import("@/inngest/functions/process-webhook");
     const { syncContactToStripeFunction } = await import("@/inngest/functions/sync-contact-to-stripe");
     const { syncCustomerToHubspotFunction } = await import("@/inngest/functions/sync-customer-to-hubspot");
     const { syncPurchaseToHubspotFunction } = await import("@/inngest/functions/sync-purchase-to-hubspot");
     const { sweepInboxFunction } = await import("@/inngest/functions/sweep-inbox");
     return [
-      processWebhookFunction,
+      ...webhookDispatchFunctions,
       syncContactToStripeFunction,
       syncCustomerToHubspotFunction,
       syncPurchaseToHubspotFunction,

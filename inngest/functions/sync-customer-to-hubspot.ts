@@ -36,7 +36,10 @@ export const syncCustomerToHubspotFunction = inngest.createFunction(
       },
     ],
     batchEvents: { maxSize: 100, timeout: "1s" },
-    concurrency: { limit: 4 },
+    // Not 4: in the seed burst every S→H query waits behind the H → S writes for a pooled connection,
+    // a batch takes ~25 s, and four slots made the next batches wait ~20 s to start. Order per pair
+    // does not rest on this limit (lib/sync/write-order.ts claims each customer state).
+    concurrency: { limit: 10 },
     retries: RETRIES,
     onFailure: async (args) => {
       await recordFailure(args);

@@ -3,12 +3,18 @@ import { db } from "@/lib/db";
 import { hubspotContactChanged, stripeObjectChanged } from "@/inngest/events";
 import { HANDLED_HUBSPOT_EVENTS } from "@/lib/connectors/hubspot/webhook";
 import { HANDLED_STRIPE_EVENTS } from "@/lib/connectors/stripe/webhook";
+import { isOwnStripeCustomerChange } from "@/lib/sync/echo";
+import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
 /**
  * The webhook dispatcher's decisions (pure apart from reading the inbox): inbox rows in, domain
  * events out. HubSpot rows of one contact from one source in the same batch are folded into one
  * `hubspot.contact.changed` (a creation arrives with a propertyChange per initial value: five
  * events for one contact), so subscribers see one change with all its properties.
+ *
+ * Stripe customer events made by RevBridge's own requests (the customers it creates for HubSpot
+ * contacts: one per contact in a seed burst) are recognised here and dropped as echoes, so they never
+ * become function runs that the few real Stripe changes would queue behind (lib/sync/echo.ts).
  */
 
 export interface TDomainEvent {
@@ -21,6 +27,8 @@ export interface TDispatchPlan {
   events: TDomainEvent[];
   processed: string[];
   ignored: { id: string; reason: string }[];
+  /** Echoes among `ignored`: logged as `skipped_echo` so the Sync page counts them as before. */
+  echoes: TSyncLogEntry[];
 }
 
 interface TRow {
@@ -96,11 +104,22 @@ function hubspotEvents(rows: TRow[], plan: TDispatchPlan): void {
   }
 }
 
-function stripeEvent(row: TRow): TDomainEvent | undefined {
+export const STRIPE_ECHO_REASON = "echo: made by RevBridge's own Stripe request";
+
+function stripeEvent(row: TRow, plan: TDispatchPlan): TDomainEvent | undefined {
   const p = row.payload as TObj;
   const object = (p.data as TObj | undefined)?.object as TObj | undefined;
   const objectId = str(object?.id);
   if (!objectId) return undefined;
+  if (isOwnStripeCustomerChange(row.type, p.request as { idempotency_key?: string } | undefined)) {
+    const metadata = object?.metadata as TObj | undefined;
+    plan.echoes.push({
+      ...pairEntry("stripe_to_hubspot", objectId, str(metadata?.hubspot_contact_id), row.id),
+      outcome: "skipped_echo",
+      message: `${row.type} made by RevBridge's own Stripe request (dropped by the webhook dispatcher)`,
+    });
+    return undefined;
+  }
   return {
     id: `stripe-object:${row.dedupeKey}`,
     name: stripeObjectChanged.name,
@@ -120,7 +139,7 @@ export function stripeDomainEventId(stripeEventId: string): string {
 }
 
 export function planDispatch(rows: TRow[]): TDispatchPlan {
-  const plan: TDispatchPlan = { events: [], processed: [], ignored: [] };
+  const plan: TDispatchPlan = { events: [], processed: [], ignored: [], echoes: [] };
   const hubspotRows: TRow[] = [];
   for (const row of rows) {
     if (
@@ -130,11 +149,13 @@ export function planDispatch(rows: TRow[]): TDispatchPlan {
     ) {
       hubspotRows.push(row);
     } else if (row.provider === "STRIPE" && HANDLED_STRIPE_EVENTS.has(row.type)) {
-      const ev = stripeEvent(row);
+      const echoes = plan.echoes.length;
+      const ev = stripeEvent(row, plan);
       if (ev) {
         plan.events.push(ev);
         plan.processed.push(row.id);
-      } else plan.ignored.push({ id: row.id, reason: "Stripe event without data.object.id" });
+      } else if (plan.echoes.length > echoes) plan.ignored.push({ id: row.id, reason: STRIPE_ECHO_REASON });
+      else plan.ignored.push({ id: row.id, reason: "Stripe event without data.object.id" });
     } else {
       plan.ignored.push({ id: row.id, reason: `no sync handler for ${row.provider} ${row.type}` });
     }
@@ -152,19 +173,31 @@ export async function loadPendingRows(ids: string[]): Promise<TRow[]> {
   });
 }
 
-/** Marks the rows done; ignored rows keep the reason in `error` for the console. */
-export async function markDispatched(plan: Pick<TDispatchPlan, "processed" | "ignored">): Promise<void> {
+/** Waiting for a pooled connection behind a burst beats failing after Prisma's default 2 s and retrying the run. */
+const DISPATCH_TX = { maxWait: 15_000, timeout: 30_000 };
+
+/**
+ * Marks the rows done, with the echoes' SyncLog entries in the same transaction (a retried dispatch
+ * finds the rows no longer pending and logs nothing twice). Ignored rows keep the reason in `error`
+ * for the console; one statement per distinct reason (a batch of echoes is one UPDATE).
+ */
+export async function markDispatched(
+  plan: Pick<TDispatchPlan, "processed" | "ignored" | "echoes">,
+): Promise<void> {
   const now = new Date();
-  await db().$transaction([
-    db().webhookEvent.updateMany({
-      where: { id: { in: plan.processed } },
-      data: { status: "PROCESSED", processedAt: now, error: null },
-    }),
-    ...plan.ignored.map((i) =>
-      db().webhookEvent.update({
-        where: { id: i.id },
-        data: { status: "IGNORED", processedAt: now, error: i.reason },
-      }),
-    ),
-  ]);
+  const byReason = new Map<string, string[]>();
+  for (const i of plan.ignored) byReason.set(i.reason, [...(byReason.get(i.reason) ?? []), i.id]);
+  await db().$transaction(async (tx) => {
+    if (plan.processed.length)
+      await tx.webhookEvent.updateMany({
+        where: { id: { in: plan.processed } },
+        data: { status: "PROCESSED", processedAt: now, error: null },
+      });
+    for (const [reason, ids] of byReason)
+      await tx.webhookEvent.updateMany({
+        where: { id: { in: ids } },
+        data: { status: "IGNORED", processedAt: now, error: reason },
+      });
+    await logSync(plan.echoes, tx);
+  }, DISPATCH_TX);
 }

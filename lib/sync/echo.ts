@@ -40,6 +40,20 @@ export function isOwnStripeRequest(request: { idempotency_key?: string | null } 
   return Boolean(request?.idempotency_key?.startsWith(STRIPE_IDEMPOTENCY_PREFIX));
 }
 
+/**
+ * Stripe events the webhook dispatcher drops as echoes before any sync function runs: a customer
+ * creation or update made by our own request (our Idempotency-Key). The key is provenance, not a
+ * likeness of values, so a real edit that happens to set the values we wrote (a person, Checkout,
+ * another integration) is never taken for ours; Stripe emits one event per request. A deletion is
+ * applied whoever made it (the mapping must learn of it), so it is never dropped here.
+ */
+export function isOwnStripeCustomerChange(
+  type: string,
+  request: { idempotency_key?: string | null } | null | undefined,
+): boolean {
+  return (type === "customer.created" || type === "customer.updated") && isOwnStripeRequest(request);
+}
+
 /** Stripe: an API request (it has an id) that is not ours — a person or another integration. */
 export function isForeignStripeRequest(
   request: { id?: string | null; idempotency_key?: string | null } | null | undefined,

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { hubspotCall } from "@/lib/connectors/hubspot/client";
 import { ensureContactProperties } from "@/lib/connectors/hubspot/contacts";
 import { ProviderRejectedError } from "@/lib/connectors/errors";
@@ -16,15 +16,22 @@ import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot/triage";
  * (or a note when the portal has none) and the contact's spend properties.
  */
 
-async function loadObject(change: TStripeChange): Promise<Record<string, unknown> | undefined> {
-  const row = await db().webhookEvent.findUnique({
-    where: { provider_dedupeKey: { provider: "STRIPE", dedupeKey: change.stripeEventId } },
-    select: { payload: true },
+/** The objects of a batch's events as the inbox stored them, in one query. */
+async function inboxObjects(changes: TStripeChange[]): Promise<Map<string, Record<string, unknown>>> {
+  const rows = await db().webhookEvent.findMany({
+    where: { provider: "STRIPE", dedupeKey: { in: changes.map((c) => c.stripeEventId) } },
+    select: { dedupeKey: true, payload: true },
   });
-  const fromInbox = (row?.payload as { data?: { object?: Record<string, unknown> } } | undefined)?.data
-    ?.object;
-  if (fromInbox) return fromInbox;
-  // Replays, resyncs and catch-up may not have the body: read the object.
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    const object = (r.payload as { data?: { object?: Record<string, unknown> } } | undefined)?.data?.object;
+    if (object) out.set(r.dedupeKey, object);
+  }
+  return out;
+}
+
+/** Replays, resyncs and catch-up may not have the body in the inbox: read the object. */
+async function readObject(change: TStripeChange): Promise<Record<string, unknown>> {
   const id = change.objectId;
   const read = await stripeCall((s): Promise<unknown> =>
     change.type === "payment_intent.succeeded"
@@ -36,11 +43,19 @@ async function loadObject(change: TStripeChange): Promise<Record<string, unknown
   return read as Record<string, unknown>;
 }
 
+/**
+ * A batch's purchases are recorded holding one connection: a transaction per purchase waited for a
+ * pooled connection each time, and behind a burst of H → S writes sharing the pool a batch of 50
+ * took 20–35 s to record (the function runs one batch at a time, so every later batch waited too).
+ */
+const RECORD_TX = { maxWait: 15_000, timeout: 60_000 };
+
 /** Records the purchases of a batch; returns the ids of purchases not yet on HubSpot. */
 export async function recordPurchases(changes: TStripeChange[]): Promise<string[]> {
   const facts: TPurchaseFact[] = [];
+  const stored = await inboxObjects(changes);
   for (const c of changes) {
-    const object = await loadObject(c);
+    const object = stored.get(c.stripeEventId) ?? (await readObject(c));
     const fact =
       object &&
       purchaseFact(c.type, object, {
@@ -50,52 +65,60 @@ export async function recordPurchases(changes: TStripeChange[]): Promise<string[
       });
     if (fact) facts.push(fact);
   }
-  const pending: string[] = [];
-  for (const group of groupFacts(facts)) {
-    const refs = [...new Set(group.flatMap((f) => f.refs))];
-    const key = purchaseKeyOf(group);
-    const tokens = [...new Set([...group.map((f) => f.type), ...refs.map((r) => `ref:${r}`)])];
-    const first = group[0]!;
-    const customerId = group.find((f) => f.customerId)?.customerId;
-    const id = await db().$transaction(async (tx) => {
-      const existing = await tx.purchase.findMany({
-        where: { OR: [{ purchaseKey: { in: refs } }, { sources: { hasSome: refs.map((r) => `ref:${r}`) } }] },
-        orderBy: { createdAt: "asc" },
-      });
-      if (existing.length === 0) {
-        const row = await tx.purchase.create({
-          data: {
-            purchaseKey: key,
-            stripeCustomerId: customerId,
-            amount: first.amount,
-            currency: first.currency,
-            paidAt: new Date(Math.min(...group.map((f) => f.paidAtMs))),
-            sources: tokens,
-          },
-        });
-        return row.hubspotSyncedAt ? undefined : row.id;
-      }
-      // Keep one row (the one already keyed by the PaymentIntent, else the oldest); fold the others in.
-      const keep = existing.find((e) => e.purchaseKey === key) ?? existing[0]!;
-      const others = existing.filter((e) => e.id !== keep.id);
-      if (others.length) await tx.purchase.deleteMany({ where: { id: { in: others.map((o) => o.id) } } });
-      const synced = [keep, ...others].map((e) => e.hubspotSyncedAt).find((d) => d) ?? null;
-      const row = await tx.purchase.update({
-        where: { id: keep.id },
-        data: {
-          purchaseKey: key,
-          stripeCustomerId:
-            keep.stripeCustomerId ?? customerId ?? others.find((o) => o.stripeCustomerId)?.stripeCustomerId,
-          hubspotContactId: keep.hubspotContactId ?? others.find((o) => o.hubspotContactId)?.hubspotContactId,
-          sources: [...new Set([...keep.sources, ...others.flatMap((o) => o.sources), ...tokens])],
-          hubspotSyncedAt: synced,
-        },
-      });
-      return row.hubspotSyncedAt ? undefined : row.id;
+  return db().$transaction(async (tx) => {
+    const pending: string[] = [];
+    for (const group of groupFacts(facts)) {
+      const id = await recordGroup(tx, group);
+      if (id) pending.push(id);
+    }
+    return pending;
+  }, RECORD_TX);
+}
+
+/** One purchase (the facts of one payment): created, or folded into the row(s) already recorded. */
+async function recordGroup(
+  tx: Prisma.TransactionClient,
+  group: TPurchaseFact[],
+): Promise<string | undefined> {
+  const refs = [...new Set(group.flatMap((f) => f.refs))];
+  const key = purchaseKeyOf(group);
+  const tokens = [...new Set([...group.map((f) => f.type), ...refs.map((r) => `ref:${r}`)])];
+  const first = group[0]!;
+  const customerId = group.find((f) => f.customerId)?.customerId;
+  const existing = await tx.purchase.findMany({
+    where: { OR: [{ purchaseKey: { in: refs } }, { sources: { hasSome: refs.map((r) => `ref:${r}`) } }] },
+    orderBy: { createdAt: "asc" },
+  });
+  if (existing.length === 0) {
+    const row = await tx.purchase.create({
+      data: {
+        purchaseKey: key,
+        stripeCustomerId: customerId,
+        amount: first.amount,
+        currency: first.currency,
+        paidAt: new Date(Math.min(...group.map((f) => f.paidAtMs))),
+        sources: tokens,
+      },
     });
-    if (id) pending.push(id);
+    return row.hubspotSyncedAt ? undefined : row.id;
   }
-  return pending;
+  // Keep one row (the one already keyed by the PaymentIntent, else the oldest); fold the others in.
+  const keep = existing.find((e) => e.purchaseKey === key) ?? existing[0]!;
+  const others = existing.filter((e) => e.id !== keep.id);
+  if (others.length) await tx.purchase.deleteMany({ where: { id: { in: others.map((o) => o.id) } } });
+  const synced = [keep, ...others].map((e) => e.hubspotSyncedAt).find((d) => d) ?? null;
+  const row = await tx.purchase.update({
+    where: { id: keep.id },
+    data: {
+      purchaseKey: key,
+      stripeCustomerId:
+        keep.stripeCustomerId ?? customerId ?? others.find((o) => o.stripeCustomerId)?.stripeCustomerId,
+      hubspotContactId: keep.hubspotContactId ?? others.find((o) => o.hubspotContactId)?.hubspotContactId,
+      sources: [...new Set([...keep.sources, ...others.flatMap((o) => o.sources), ...tokens])],
+      hubspotSyncedAt: synced,
+    },
+  });
+  return row.hubspotSyncedAt ? undefined : row.id;
 }
 
 /** Purchases whose customer is not paired with a contact yet (S→H may still be on its way). */

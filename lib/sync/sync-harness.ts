@@ -6,7 +6,7 @@
 import type { InngestFunction } from "inngest";
 import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
-import { processWebhookFunction } from "@/inngest/functions/process-webhook";
+import { webhookDispatchFunctions } from "@/inngest/functions/process-webhook";
 import { syncContactToStripeFunction } from "@/inngest/functions/sync-contact-to-stripe";
 import { syncCustomerToHubspotFunction } from "@/inngest/functions/sync-customer-to-hubspot";
 import { syncPurchaseToHubspotFunction } from "@/inngest/functions/sync-purchase-to-hubspot";
@@ -62,7 +62,7 @@ export function setUpSyncHarness(opts: { extraFunctions?: InngestFunction.Like[]
     });
     app = await startAppInngest({
       functions: [
-        processWebhookFunction,
+        ...webhookDispatchFunctions,
         syncContactToStripeFunction,
         syncCustomerToHubspotFunction,
         syncPurchaseToHubspotFunction,
@@ -154,6 +154,7 @@ export async function quiet(): Promise<void> {
   );
   for (const fn of [
     "process-webhook",
+    "process-stripe-webhook",
     "sync-contact-to-stripe",
     "sync-customer-to-hubspot",
     "sync-purchase-to-hubspot",

@@ -5,6 +5,7 @@ import { inngest } from "@/inngest/client";
 import { stripeObjectChanged } from "@/inngest/events";
 import { db } from "@/lib/db";
 import { replayDeadLetter } from "@/lib/dead-letters/replay";
+import { STRIPE_ECHO_REASON } from "@/lib/sync/dispatch";
 import { waitFor } from "@/test/app-inngest";
 import {
   BATCH_UPSERT,
@@ -44,6 +45,18 @@ describe("Stripe → HubSpot", () => {
     await quiet();
     // One contact write; the customer.updated our link causes is an echo and writes nothing more.
     expect((await hubspotContactWrites()) - writesBefore).toBe(1);
+    // The dispatcher dropped that echo before it became a sync run (lib/sync/dispatch.ts).
+    const linkEchoes = await db().webhookEvent.findMany({
+      where: {
+        provider: "STRIPE",
+        type: "customer.updated",
+        payload: { path: ["data", "object", "id"], equals: customer.id },
+      },
+    });
+    expect(linkEchoes.length).toBeGreaterThan(0);
+    expect(linkEchoes.map((r) => [r.status, r.error])).toEqual(
+      linkEchoes.map(() => ["IGNORED", STRIPE_ECHO_REASON]),
+    );
     expect(
       ((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).metadata.hubspot_contact_id,
     ).toBe(map.hubspotContactId);

@@ -19,6 +19,8 @@ export interface TQueueItem {
   ckeys: string[];
   climits: number[];
   dedupe_key: string | null;
+  /** Set when leased: the function (or timer kind) the item belongs to, for the fair share. */
+  part?: string;
 }
 
 /** The discovery call (`stepId=step`) or a planned step (`stepId=<hash>`) of a run. */

@@ -2,6 +2,7 @@ import type { TRunnerContext, TEvent } from "./context";
 import { withTransaction } from "./db";
 import { callFunction } from "./executor";
 import { flushBatch } from "./flow-control/batch";
+import { fairOrder } from "./flow-control/fairness";
 import { ConcurrencyCounters } from "./flow-control/concurrency";
 import { describeError } from "./log";
 import { applyCallResult, type TCallContext } from "./outcome";
@@ -10,8 +11,9 @@ import { finishRun, loadRunMemo } from "./runs";
 import { handleTimer } from "./timers";
 
 /**
- * The scheduler leases due queue rows (`FOR UPDATE SKIP LOCKED`, oldest first), runs them concurrently up
- * to `maxInFlight`, and sleeps until the next row is due or a commit kicks it. SDK calls respect the
+ * The scheduler leases due queue rows (`FOR UPDATE SKIP LOCKED`), runs them concurrently up to
+ * `maxInFlight`, and sleeps until the next row is due or a commit kicks it. Rows are taken fairly
+ * between functions (flow-control/fairness.ts), oldest first within one. SDK calls respect the
  * functions' concurrency keys; a run never has two discovery calls in flight at once.
  */
 export interface TSchedulerOptions {
@@ -33,6 +35,8 @@ export class Scheduler {
   private inFlight = 0;
   private readonly counters = new ConcurrencyCounters();
   private readonly discoveringRuns = new Set<string>();
+  /** Items in flight per function (or timer kind): the fair share between functions. */
+  private readonly partInFlight = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly tasks = new Set<Promise<void>>();
   private wake: (() => void) | undefined;
@@ -172,23 +176,49 @@ export class Scheduler {
     taken: TQueueItem[],
   ): Promise<{ leased: number; candidates: number }> {
     const { items, candidates } = await withTransaction(this.ctx.pool, async (tx) => {
-      const res = await tx.query<TQueueItem & { id: string }>(
-        `SELECT id::text, kind, run_id, step_id, attempt, payload, ckeys, climits, dedupe_key FROM queue
-         WHERE lease_owner IS NULL AND run_at <= $1
-           AND NOT (kind = 'call' AND ckeys && $2::text[])
-           AND NOT (kind = 'call' AND step_id = 'step' AND run_id = ANY($3::text[]))
-         ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+      // Up to `limit` due rows of each function, each ranked within its function; the fair order
+      // across functions is decided below, with the in-flight counts only this process knows.
+      const res = await tx.query<TQueueItem & { id: string; part: string; rank: string; run_at: Date }>(
+        `WITH due AS (
+           SELECT q.id, COALESCE(r.function_id, q.kind) AS part,
+                  row_number() OVER (PARTITION BY COALESCE(r.function_id, q.kind) ORDER BY q.run_at, q.id) AS rank
+             FROM queue q LEFT JOIN runs r ON r.id = q.run_id
+            WHERE q.lease_owner IS NULL AND q.run_at <= $1
+              AND NOT (q.kind = 'call' AND q.ckeys && $2::text[])
+              AND NOT (q.kind = 'call' AND q.step_id = 'step' AND q.run_id = ANY($3::text[])))
+         SELECT q.id::text, q.kind, q.run_id, q.step_id, q.attempt, q.payload, q.ckeys, q.climits,
+                q.dedupe_key, q.run_at, d.part, d.rank::text
+           FROM queue q JOIN due d ON d.id = q.id
+          WHERE d.rank <= $4 AND q.lease_owner IS NULL
+            FOR UPDATE OF q SKIP LOCKED`,
         [new Date(), this.counters.saturated(), [...this.discoveringRuns], limit],
       );
+      const ordered = fairOrder(
+        res.rows.map((row) => ({ ...row, rank: Number(row.rank), runAtMs: row.run_at.getTime() })),
+        this.partInFlight,
+      );
       const chosen: TQueueItem[] = [];
-      for (const item of res.rows) {
+      for (const item of ordered) {
+        if (chosen.length >= limit) break;
         if (item.kind === "call") {
           if (item.step_id === "step" && item.run_id && this.discoveringRuns.has(item.run_id)) continue;
           if (!this.counters.tryAcquire(item.ckeys, item.climits)) continue;
           if (item.step_id === "step" && item.run_id) this.discoveringRuns.add(item.run_id);
         }
-        taken.push(item);
-        chosen.push(item);
+        const leased: TQueueItem = {
+          id: item.id,
+          kind: item.kind,
+          run_id: item.run_id,
+          step_id: item.step_id,
+          attempt: item.attempt,
+          payload: item.payload,
+          ckeys: item.ckeys,
+          climits: item.climits,
+          dedupe_key: item.dedupe_key,
+          part: item.part,
+        };
+        taken.push(leased);
+        chosen.push(leased);
       }
       if (chosen.length > 0) {
         await tx.query("UPDATE queue SET lease_owner = $1, lease_until = $2 WHERE id = ANY($3::bigint[])", [
@@ -205,6 +235,8 @@ export class Scheduler {
 
   private dispatch(item: TQueueItem): void {
     this.inFlight++;
+    const part = item.part ?? item.kind;
+    this.partInFlight.set(part, (this.partInFlight.get(part) ?? 0) + 1);
     const task = this.process(item)
       .catch(async (err) => {
         if (this.running)
@@ -221,6 +253,9 @@ export class Scheduler {
       })
       .finally(() => {
         this.inFlight--;
+        const left = (this.partInFlight.get(part) ?? 1) - 1;
+        if (left > 0) this.partInFlight.set(part, left);
+        else this.partInFlight.delete(part);
         this.releaseSlots(item);
         this.tasks.delete(task);
         this.kick();

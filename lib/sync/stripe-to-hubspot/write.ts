@@ -14,8 +14,8 @@ import { claimSourceState, resyncIfOvertaken } from "@/lib/sync/write-order";
 
 /**
  * Stripe → HubSpot, last steps: one HubSpot batch update/upsert (≤ 100), the records a 207 rejected
- * one by one (the caller's retry step), then `hubspot_contact_id` on newly paired customers. Each
- * success records mapping, write ledger and SyncLog in one transaction.
+ * one by one (the caller's retry step), then `hubspot_contact_id` on newly paired customers. The
+ * successes of a batch record mapping, write ledger and SyncLog in one transaction.
  */
 
 const DIRECTION = "stripe_to_hubspot" as const;
@@ -24,67 +24,95 @@ function toInput(w: THubspotWrite): TContactWrite {
   return { traceId: w.customerId, contactId: w.contactId, email: w.email, properties: w.properties };
 }
 
-/** Records a successful contact write: mapping, ledger and SyncLog in one transaction. */
-async function commitHubspotWrite(w: THubspotWrite, contactId: string, created: boolean): Promise<void> {
-  const now = new Date();
-  const mapId = await db().$transaction(async (tx) => {
-    const existing = await tx.contactCustomerMap.findUnique({ where: { stripeCustomerId: w.customerId } });
-    let note = "";
-    let pairId = existing?.id;
-    await tx.$executeRaw`SAVEPOINT map_insert`;
-    try {
-      if (existing) {
-        await tx.contactCustomerMap.update({
-          where: { id: existing.id },
-          data: {
-            hubspotContactId: contactId,
-            stripeUpdatedAt: later(existing.stripeUpdatedAt, new Date(w.created * 1000)),
-            lastSyncToHubspotAt: now,
-            status: "ok",
-            lastError: null,
-            email: w.email,
-          },
-        });
-      } else {
-        const pair = await tx.contactCustomerMap.create({
-          data: {
-            hubspotContactId: contactId,
-            stripeCustomerId: w.customerId,
-            email: w.email,
-            stripeUpdatedAt: new Date(w.created * 1000),
-            lastSyncToHubspotAt: now,
-          },
-        });
-        pairId = pair.id;
-        // A new pair's clocks start from the customer's edits, written now.
-        await claimObservations(pair.id, w.observations ?? [], tx);
-      }
-    } catch (error) {
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
-      await tx.$executeRaw`ROLLBACK TO SAVEPOINT map_insert`;
-      note = ` (contact ${contactId} is already paired with another customer: not remapped)`;
-      pairId = existing?.id;
-    }
-    if (pairId) await markClocksWritten(tx, pairId, "STRIPE", w.newest);
-    await recordWrites([{ system: "HUBSPOT", objectId: contactId, values: w.values, keys: w.keys }], tx);
-    await logSync(
-      [
-        {
-          ...pairEntry(DIRECTION, w.customerId, contactId, w.webhookEventId),
-          outcome: "applied",
-          statusCode: 200,
-          lagMs: now.getTime() - w.created * 1000,
-          message: `${w.nearMiss ? "near-miss echo: " : ""}${created ? "created" : "updated"} contact: ${w.keys.join(", ")}${note}`,
+interface TWritten {
+  w: THubspotWrite;
+  contactId: string;
+  created: boolean;
+}
+
+/**
+ * A batch commit holds one connection for all its records: one transaction per record waited for a
+ * pooled connection per statement, and behind a burst of H → S writes sharing the pool a batch of
+ * ten took tens of seconds to record (and failed "Unable to start a transaction" after 2 s).
+ */
+const COMMIT_TX = { maxWait: 15_000, timeout: 60_000 };
+
+/** Records one pair's successful write (inside the batch's transaction); returns the pair's id. */
+async function commitOne(
+  tx: Prisma.TransactionClient,
+  { w, contactId, created }: TWritten,
+  writtenAt: Date,
+): Promise<string | undefined> {
+  const existing = await tx.contactCustomerMap.findUnique({ where: { stripeCustomerId: w.customerId } });
+  let note = "";
+  let pairId = existing?.id;
+  await tx.$executeRaw`SAVEPOINT map_insert`;
+  try {
+    if (existing) {
+      await tx.contactCustomerMap.update({
+        where: { id: existing.id },
+        data: {
+          hubspotContactId: contactId,
+          stripeUpdatedAt: later(existing.stripeUpdatedAt, new Date(w.created * 1000)),
+          lastSyncToHubspotAt: writtenAt,
+          status: "ok",
+          lastError: null,
+          email: w.email,
         },
-      ],
-      tx,
-    );
-    return pairId;
-  });
-  if (!mapId) return;
-  const pair = { mapId, contactId, customerId: w.customerId };
-  await resyncIfOvertaken(DIRECTION, pair, w.created * 1000);
-  await followUpNewest(DIRECTION, pair, w.newest);
+      });
+    } else {
+      const pair = await tx.contactCustomerMap.create({
+        data: {
+          hubspotContactId: contactId,
+          stripeCustomerId: w.customerId,
+          email: w.email,
+          stripeUpdatedAt: new Date(w.created * 1000),
+          lastSyncToHubspotAt: writtenAt,
+        },
+      });
+      pairId = pair.id;
+      // A new pair's clocks start from the customer's edits, written now.
+      await claimObservations(pair.id, w.observations ?? [], tx);
+    }
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    await tx.$executeRaw`ROLLBACK TO SAVEPOINT map_insert`;
+    note = ` (contact ${contactId} is already paired with another customer: not remapped)`;
+    pairId = existing?.id;
+  }
+  if (pairId) await markClocksWritten(tx, pairId, "STRIPE", w.newest);
+  await recordWrites([{ system: "HUBSPOT", objectId: contactId, values: w.values, keys: w.keys }], tx);
+  await logSync(
+    [
+      {
+        ...pairEntry(DIRECTION, w.customerId, contactId, w.webhookEventId),
+        outcome: "applied",
+        statusCode: 200,
+        // Lag to the moment HubSpot answered the write (it holds the values from then on).
+        lagMs: writtenAt.getTime() - w.created * 1000,
+        message: `${w.nearMiss ? "near-miss echo: " : ""}${created ? "created" : "updated"} contact: ${w.keys.join(", ")}${note}`,
+      },
+    ],
+    tx,
+  );
+  return pairId;
+}
+
+/** Records successful contact writes: mapping, ledger and SyncLog, in one transaction per batch. */
+async function commitHubspotWrites(written: TWritten[], writtenAt: Date): Promise<void> {
+  if (written.length === 0) return;
+  const pairs = await db().$transaction(async (tx) => {
+    const out: { mapId: string; contactId: string; customerId: string; w: THubspotWrite }[] = [];
+    for (const one of written) {
+      const mapId = await commitOne(tx, one, writtenAt);
+      if (mapId) out.push({ mapId, contactId: one.contactId, customerId: one.w.customerId, w: one.w });
+    }
+    return out;
+  }, COMMIT_TX);
+  for (const { w, ...pair } of pairs) {
+    await resyncIfOvertaken(DIRECTION, pair, w.created * 1000);
+    await followUpNewest(DIRECTION, pair, w.newest);
+  }
 }
 
 /**
@@ -137,10 +165,12 @@ export async function writeHubspotBatch(
       return writes.map((w) => ({ customerId: w.customerId, error: error.message }));
     throw error;
   }
-  for (const w of writes) {
+  const writtenAt = new Date();
+  const written = writes.flatMap((w) => {
     const ok = res.written.get(w.customerId);
-    if (ok) await commitHubspotWrite(w, ok.contactId, ok.created);
-  }
+    return ok ? [{ w, contactId: ok.contactId, created: ok.created }] : [];
+  });
+  await commitHubspotWrites(written, writtenAt);
   return [...res.failed].map(([customerId, error]) => ({ customerId, error }));
 }
 
@@ -149,9 +179,10 @@ export async function writeHubspotOne(
   w: THubspotWrite,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const res = await writeContacts([toInput(w)]);
+  const writtenAt = new Date();
   const ok = res.written.get(w.customerId);
   if (ok) {
-    await commitHubspotWrite(w, ok.contactId, ok.created);
+    await commitHubspotWrites([{ w, contactId: ok.contactId, created: ok.created }], writtenAt);
     return { ok: true };
   }
   return { ok: false, error: res.failed.get(w.customerId) ?? "rejected" };
