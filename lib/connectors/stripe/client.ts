@@ -2,7 +2,7 @@ import "server-only";
 import Stripe from "stripe";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { acquire, penalize } from "@/lib/sync/governor";
+import { acquire, acquireShared, penalize } from "@/lib/sync/governor";
 import {
   ProviderRateLimitedError,
   ProviderRejectedError,
@@ -85,13 +85,16 @@ export async function stripeCall<T>(
   let transient = 0;
   let limited = 0;
   for (;;) {
-    await acquire("STRIPE", "default", options);
+    // One token (every call but a bulk caller's): concurrent calls share one governor statement.
+    if ((options.tokens ?? 1) === 1) await acquireShared("STRIPE", "default", options);
+    else await acquire("STRIPE", "default", options);
     try {
       return await call(client);
     } catch (error) {
       const classified = await classifyStripeError(error);
       if (classified instanceof ProviderRateLimitedError && limited++ < RATE_LIMITED_RETRIES) continue;
-      if (!(classified instanceof ProviderUnavailableError) || transient >= TRANSIENT_RETRIES) throw classified;
+      if (!(classified instanceof ProviderUnavailableError) || transient >= TRANSIENT_RETRIES)
+        throw classified;
       await sleep(RETRY_BASE_MS * 2 ** transient++ * (0.5 + Math.random() / 2));
     }
   }
