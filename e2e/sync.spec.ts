@@ -41,9 +41,9 @@ test("an admin lowers a limit and the Sync page shows the new ceiling; others ge
   await page.goto("/sync");
   await expect(page.getByRole("heading", { name: "Sync", exact: true })).toBeVisible();
   await expect(page.getByTestId("governor-ceiling-hubspot-default")).toHaveText("9 / s (burst 4)");
-  await expect(page.getByTestId("governor-ceiling-stripe-default")).toHaveText("90 / s (burst 5)");
+  await expect(page.getByTestId("governor-ceiling-stripe-default")).toHaveText("95 / s (burst 1)");
   // The calls chart (API calls the governor granted per minute) draws against the new ceiling.
-  await expect(page.getByTestId("chart-calls")).toContainText("Ceilings now: HubSpot 9/s, Stripe 90/s.");
+  await expect(page.getByTestId("chart-calls")).toContainText("Ceilings now: HubSpot 9/s, Stripe 95/s.");
 
   // An OPERATOR sees the table read-only and the API refuses them.
   await page.context().clearCookies();

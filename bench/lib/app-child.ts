@@ -17,7 +17,30 @@ import { z } from "zod";
 import { childProcessEnv, parseEnv } from "@/lib/env";
 import { findFreePort, spawnRunner, type TChildRunner } from "@/sandbox/inngest/child-runner";
 
-const ZAppChildEnv = z.object({ BENCH_APP_PORT: z.coerce.number().int() });
+const ZAppChildEnv = z.object({
+  BENCH_APP_PORT: z.coerce.number().int(),
+  /** Where to write a CPU profile of the app child (open in Chrome DevTools), e.g. /tmp/app.cpuprofile. */
+  BENCH_APP_CPU_PROFILE: z.string().optional(),
+  /** How long to profile from `app-ready` (the child is killed at the end, so it cannot profile to exit). */
+  BENCH_APP_CPU_PROFILE_S: z.coerce.number().positive().default(60),
+});
+
+/** Profiles the app child's CPU for `seconds`, then writes the profile to `file`. */
+async function profileCpu(file: string, seconds: number): Promise<void> {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFile } = await import("node:fs/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  setTimeout(() => {
+    void (async () => {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile(file, JSON.stringify(profile));
+      process.stdout.write(`cpu profile written to ${file}\n`);
+    })();
+  }, seconds * 1000).unref();
+}
 const root = path.resolve(import.meta.dirname, "../..");
 
 type TFunctions = Parameters<typeof TServe>[0]["functions"];
@@ -27,7 +50,7 @@ type TFunctions = Parameters<typeof TServe>[0]["functions"];
  * receiveStripeWebhook, everything else to receiveHubspotWebhook.
  */
 export async function serveAppChild(loadFunctions: () => Promise<TFunctions>): Promise<void> {
-  const { BENCH_APP_PORT } = parseEnv(ZAppChildEnv);
+  const { BENCH_APP_PORT, BENCH_APP_CPU_PROFILE, BENCH_APP_CPU_PROFILE_S } = parseEnv(ZAppChildEnv);
   const { serve } = await import("inngest/node");
   const { inngest } = await import("@/inngest/client");
   const functions = await loadFunctions();
@@ -63,6 +86,7 @@ export async function serveAppChild(loadFunctions: () => Promise<TFunctions>): P
     })();
   });
   await new Promise<void>((resolve) => server.listen(BENCH_APP_PORT, "127.0.0.1", () => resolve()));
+  if (BENCH_APP_CPU_PROFILE) await profileCpu(BENCH_APP_CPU_PROFILE, BENCH_APP_CPU_PROFILE_S);
   process.stdout.write("app-ready\n");
 }
 

@@ -9,8 +9,13 @@ import type { Provider } from "@/lib/generated/prisma/enums";
  * is a token bucket: in any window of T seconds it lets through at most burst + rate × T requests, and
  * providers count in rolling windows, so burst + rate × window must stay under the provider's limit.
  * HubSpot private apps: 190 requests / 10 s (15 + 15 × 10 = 165) and 5/s on search (1 + 4 = 5).
- * Stripe live mode: 100 operations/s (5 + 90 = 95; at 100 + 100 one call in thirty came back 429 in the
- * 10,000-contact seed burst). WeChat and OpenApply publish no per-second limit, so we stay gentle.
+ * Stripe live mode: 100 operations/s, counted like a rolling second (the sandbox does exactly that):
+ * 95/s with burst 1 lets at most 96 start in any second, and the in-process send window
+ * (lib/sync/send-window.ts) keeps that true for when they actually leave, so the 4 left over absorb the
+ * network's and Stripe's own jitter. 95 is what the 10,000-contact seed burst needs to finish within
+ * 1.1 × its 100 s floor (10,000 / 90 alone is 111 s); at 100 + 100 one call in thirty came back 429,
+ * at 90 + 5 without the send window 19–234 did (event-loop stalls bunching reserved starts).
+ * WeChat and OpenApply publish no per-second limit, so we stay gentle.
  */
 export const DEFAULT_RATE_LIMITS: {
   provider: Provider;
@@ -20,7 +25,7 @@ export const DEFAULT_RATE_LIMITS: {
 }[] = [
   { provider: "HUBSPOT", bucket: "default", ratePerSecond: 15, burst: 15 },
   { provider: "HUBSPOT", bucket: "search", ratePerSecond: 4, burst: 1 },
-  { provider: "STRIPE", bucket: "default", ratePerSecond: 90, burst: 5 },
+  { provider: "STRIPE", bucket: "default", ratePerSecond: 95, burst: 1 },
   { provider: "WECHAT", bucket: "default", ratePerSecond: 50, burst: 50 },
   { provider: "OPENAPPLY", bucket: "default", ratePerSecond: 5, burst: 5 },
 ];

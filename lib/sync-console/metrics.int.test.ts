@@ -159,7 +159,7 @@ describe("Sync page figures", () => {
     });
     // Defaults apply where nothing is saved; WeChat/OpenApply buckets appear only once used.
     expect(m.governor.find((g) => g.provider === "STRIPE")).toMatchObject({
-      ratePerSecond: 90,
+      ratePerSecond: 95,
       grantedTotal: 0,
     });
     expect(m.governor.some((g) => g.provider === "WECHAT")).toBe(false);

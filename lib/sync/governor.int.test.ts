@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { withFreshDatabase } from "@/test/db";
 import { db } from "@/lib/db";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
-import { acquire, governorUsage, penalize } from "@/lib/sync/governor";
+import { acquire, acquireShared, governorUsage, penalize } from "@/lib/sync/governor";
 
 withFreshDatabase();
 
@@ -75,5 +75,31 @@ describe("rate-limit governor (GCRA in PostgreSQL)", () => {
     );
     expect(waits.filter((w) => w < 5)).toHaveLength(1); // the first goes at once (sub-millisecond rounding)
     expect(Math.max(...waits)).toBeGreaterThan(1_200);
+  });
+
+  it("shares one reservation among concurrent callers, spaced at the rate, and refuses them together", async () => {
+    await setPolicy("t5", 20, 1);
+    const started: number[] = [];
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        acquireShared("STRIPE", "t5").then(() => started.push(Date.now() - t0)),
+      ),
+    );
+    // Burst 1: the first at once, then one every 50 ms (the 8th ~350 ms in), in order.
+    expect(started).toHaveLength(8);
+    expect(Math.min(...started)).toBeLessThan(150);
+    expect(Math.max(...started)).toBeGreaterThan(300);
+    for (let k = 1; k < 8; k++) expect(started[k]! - started[k - 1]!).toBeGreaterThanOrEqual(30);
+    const usage = (await governorUsage()).find((u) => u.bucket === "t5");
+    expect(usage?.grantedTotal).toBe(8);
+    // A group that does not fit within maxWait takes nothing.
+    const refused = await Promise.allSettled(
+      Array.from({ length: 30 }, () => acquireShared("STRIPE", "t5", { maxWaitMs: 500 })),
+    );
+    expect(
+      refused.every((r) => r.status === "rejected" && r.reason instanceof ProviderRateLimitedError),
+    ).toBe(true);
+    expect((await governorUsage()).find((u) => u.bucket === "t5")?.grantedTotal).toBe(8);
   });
 });

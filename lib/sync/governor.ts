@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import type { Provider } from "@/lib/generated/prisma/enums";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
 import { DEFAULT_RATE_LIMITS } from "@/lib/settings/rate-limits";
+import { sendWindow } from "@/lib/sync/send-window";
 
 /**
  * The rate-limit governor: one token bucket per provider account and bucket, kept in PostgreSQL so
@@ -55,11 +56,91 @@ export async function acquire(
   options: TAcquireOptions = {},
 ): Promise<number> {
   const tokens = options.tokens ?? 1;
+  const r = await reserve(provider, bucket, tokens, options.maxWaitMs ?? 10_000);
+  if (options.dryWait) return r.waitMs;
+  await leave(provider, bucket, r.waitMs, r.limitPerSecond, tokens);
+  return r.waitMs;
+}
+
+/** Sleeps until the reserved start, then takes the in-process send window (lib/sync/send-window.ts). */
+async function leave(
+  provider: Provider,
+  bucket: string,
+  waitMs: number,
+  limitPerSecond: number,
+  tokens: number,
+): Promise<void> {
+  if (waitMs > 0) await sleep(waitMs);
+  // The bucket lets at most burst + rate requests start in any second; keep it so for when they leave.
+  const window = sendWindow(`${provider}:${bucket}`);
+  for (let i = 0; i < tokens; i++) await window.take(limitPerSecond);
+}
+
+type TGroup = { resolve: (waitMs: number) => void; reject: (error: unknown) => void }[];
+const groups = new Map<string, TGroup>();
+
+/**
+ * acquire() of one token, for callers that run many requests at once (a step's ten Stripe writes):
+ * the callers of one process that ask within the same turn of the event loop share one reservation
+ * of as many tokens — one statement instead of one each, the k-th starting k/rate after the first.
+ * The order among them is arrival order; against other processes it is one reservation like any.
+ * When the whole group does not fit within `maxWaitMs`, every member is refused.
+ */
+export function acquireShared(
+  provider: Provider,
+  bucket = "default",
+  options: { maxWaitMs?: number } = {},
+): Promise<number> {
   const maxWaitMs = options.maxWaitMs ?? 10_000;
+  const key = `${provider}\n${bucket}\n${maxWaitMs}`;
+  return new Promise((resolve, reject) => {
+    let group = groups.get(key);
+    if (!group) {
+      const members: TGroup = [];
+      groups.set(key, (group = members));
+      setImmediate(() => {
+        groups.delete(key);
+        void grantGroup(provider, bucket, maxWaitMs, members);
+      });
+    }
+    group.push({ resolve, reject });
+  });
+}
+
+async function grantGroup(provider: Provider, bucket: string, maxWaitMs: number, members: TGroup) {
+  let r: TReservation;
+  try {
+    r = await reserve(provider, bucket, members.length, maxWaitMs);
+  } catch (error) {
+    for (const m of members) m.reject(error);
+    return;
+  }
+  // The reservation's wait is the last token's; each earlier one may start 1/rate before the next.
+  members.forEach((m, k) => {
+    const waitMs = Math.max(0, r.waitMs - ((members.length - 1 - k) * 1000) / r.rate);
+    leave(provider, bucket, waitMs, r.limitPerSecond, 1).then(() => m.resolve(waitMs), m.reject);
+  });
+}
+
+interface TReservation {
+  /** Until the last of the tokens reserved may start. */
+  waitMs: number;
+  rate: number;
+  /** burst + rate: the most the bucket lets start in any second. */
+  limitPerSecond: number;
+}
+
+/** Reserves `tokens` in one statement, or throws ProviderRateLimitedError beyond `maxWaitMs`. */
+async function reserve(
+  provider: Provider,
+  bucket: string,
+  tokens: number,
+  maxWaitMs: number,
+): Promise<TReservation> {
   const fallback = defaultLimit(provider, bucket);
   // One statement: make sure the row exists, read the live policy, reserve if within maxWait.
   // `clock_timestamp()` is the database's clock, so app servers with skewed clocks still agree.
-  const rows = await db().$queryRaw<{ granted: boolean; wait_ms: number }[]>`
+  const rows = await db().$queryRaw<{ granted: boolean; wait_ms: number; rate: number; burst: number }[]>`
     WITH policy AS (
       SELECT COALESCE(
                (SELECT "ratePerSecond" FROM "RateLimitPolicy" WHERE provider = ${provider}::"Provider" AND bucket = ${bucket}),
@@ -80,7 +161,7 @@ export async function acquire(
          AND GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate)
              - make_interval(secs => p.burst::float8 / p.rate)
              <= clock_timestamp() + make_interval(secs => ${maxWaitMs}::float8 / 1000)
-      RETURNING GREATEST(0, EXTRACT(EPOCH FROM (s.tat - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000)::float8 AS wait_ms
+      RETURNING GREATEST(0, EXTRACT(EPOCH FROM (s.tat - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000)::float8 AS wait_ms, p.rate, p.burst
     ), counted AS (
       -- Calls per minute for the Sync page, with the rate in force (only when granted).
       INSERT INTO "RateLimitMinute" (provider, bucket, minute, calls, "ratePerSecond")
@@ -89,18 +170,19 @@ export async function acquire(
       ON CONFLICT (provider, bucket, minute) DO UPDATE
         SET calls = "RateLimitMinute".calls + EXCLUDED.calls, "ratePerSecond" = EXCLUDED."ratePerSecond"
     )
-    SELECT true AS granted, wait_ms FROM upd
+    SELECT true AS granted, wait_ms, rate, burst FROM upd
     UNION ALL
     SELECT false AS granted,
            GREATEST(0, EXTRACT(EPOCH FROM (
              GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate)
-             - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000 - ${maxWaitMs})::float8
+             - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000 - ${maxWaitMs})::float8,
+           p.rate, p.burst
       FROM "RateLimitState" s, policy p
      WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket} AND NOT EXISTS (SELECT 1 FROM upd)`;
   const row = rows[0];
   // First call for a bucket: the INSERT and the UPDATE see the same snapshot, so the row is not
   // visible to the UPDATE yet. Try again now that it exists.
-  if (!row) return acquire(provider, bucket, options);
+  if (!row) return reserve(provider, bucket, tokens, maxWaitMs);
   if (!row.granted) {
     throw new ProviderRateLimitedError(
       provider,
@@ -108,9 +190,8 @@ export async function acquire(
       `${provider} ${bucket} bucket is busy: governor queue longer than ${maxWaitMs} ms`,
     );
   }
-  const waitMs = Number(row.wait_ms);
-  if (waitMs > 0 && !options.dryWait) await sleep(waitMs);
-  return waitMs;
+  const rate = Number(row.rate);
+  return { waitMs: Number(row.wait_ms), rate, limitPerSecond: Number(row.burst) + rate };
 }
 
 /**

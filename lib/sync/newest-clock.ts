@@ -101,12 +101,26 @@ export async function followUpNewest(
   pair: TPairIds,
   written: Record<string, string | null>,
 ): Promise<boolean> {
+  return (await followUpNewestMany(direction, [{ pair, written }])).has(pair.mapId);
+}
+
+/** followUpNewest for many pairs with one read of their clocks; returns the ids of the pairs re-synced. */
+export async function followUpNewestMany(
+  direction: TPairDirection,
+  items: { pair: TPairIds; written: Record<string, string | null> }[],
+): Promise<Set<string>> {
   const source: TSide = direction === "hubspot_to_stripe" ? "HUBSPOT" : "STRIPE";
-  const clocks = (await readClocks([pair.mapId])).get(pair.mapId);
-  if (!clocks) return false;
-  const displaced = Object.entries(written).some(([k, v]) => clocks.has(k) && clocks.get(k)!.value !== v);
-  const owed = [...clocks.values()].some((c) => c.side === source && c.writtenAt === null);
-  if (!displaced && !owed) return false;
-  await resyncPair(direction, pair, displaced ? "displaced" : "owed");
-  return true;
+  const resynced = new Set<string>();
+  if (items.length === 0) return resynced;
+  const all = await readClocks(items.map((i) => i.pair.mapId));
+  for (const { pair, written } of items) {
+    const clocks = all.get(pair.mapId);
+    if (!clocks) continue;
+    const displaced = Object.entries(written).some(([k, v]) => clocks.has(k) && clocks.get(k)!.value !== v);
+    const owed = [...clocks.values()].some((c) => c.side === source && c.writtenAt === null);
+    if (!displaced && !owed) continue;
+    await resyncPair(direction, pair, displaced ? "displaced" : "owed");
+    resynced.add(pair.mapId);
+  }
+  return resynced;
 }

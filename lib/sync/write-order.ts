@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 import { sendForcedSync } from "@/lib/sync/forced-sync";
 import type { TPairDirection } from "@/lib/sync/sync-log";
 
@@ -25,18 +25,29 @@ export async function claimSourceState(
   mapId: string,
   stateAtMs: number,
 ): Promise<boolean> {
-  const at = new Date(stateAtMs);
-  const claimed =
-    direction === "hubspot_to_stripe"
-      ? await db().contactCustomerMap.updateMany({
-          where: { id: mapId, OR: [{ hubspotUpdatedAt: null }, { hubspotUpdatedAt: { lte: at } }] },
-          data: { hubspotUpdatedAt: at },
-        })
-      : await db().contactCustomerMap.updateMany({
-          where: { id: mapId, OR: [{ stripeUpdatedAt: null }, { stripeUpdatedAt: { lte: at } }] },
-          data: { stripeUpdatedAt: at },
-        });
-  return claimed.count === 1;
+  return (await claimSourceStates(direction, [{ mapId, stateAtMs }])).has(mapId);
+}
+
+/**
+ * claimSourceState for many pairs in one statement; returns the ids of the pairs claimed. A pair
+ * named twice claims its newest state. Times are whole milliseconds (exact integer arithmetic: a
+ * float round-trip could make an equal state look older than the one stored).
+ */
+export async function claimSourceStates(
+  direction: TPairDirection,
+  claims: { mapId: string; stateAtMs: number }[],
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const column = Prisma.raw(direction === "hubspot_to_stripe" ? `"hubspotUpdatedAt"` : `"stripeUpdatedAt"`);
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    UPDATE "ContactCustomerMap" m
+       SET ${column} = c.at, "updatedAt" = now() AT TIME ZONE 'UTC'
+      FROM (SELECT id, (TIMESTAMP '1970-01-01' + max(ms) * INTERVAL '1 millisecond')::timestamp(3) AS at
+              FROM unnest(${claims.map((c) => c.mapId)}::text[], ${claims.map((c) => Math.round(c.stateAtMs))}::bigint[]) AS u(id, ms)
+             GROUP BY id) c
+     WHERE m.id = c.id AND (m.${column} IS NULL OR m.${column} <= c.at)
+    RETURNING m.id`;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** After a write: when a newer state of the source was claimed meanwhile, re-sync the pair (forced). */
@@ -45,13 +56,28 @@ export async function resyncIfOvertaken(
   pair: TPairRef,
   stateAtMs: number,
 ): Promise<boolean> {
-  const m = await db().contactCustomerMap.findUnique({
-    where: { id: pair.mapId },
-    select: { hubspotUpdatedAt: true, stripeUpdatedAt: true },
+  return (await resyncIfOvertakenMany(direction, [{ pair, stateAtMs }])).has(pair.mapId);
+}
+
+/** resyncIfOvertaken for many pairs with one read; returns the ids of the pairs re-synced. */
+export async function resyncIfOvertakenMany(
+  direction: TPairDirection,
+  written: { pair: TPairRef; stateAtMs: number }[],
+): Promise<Set<string>> {
+  const resynced = new Set<string>();
+  if (written.length === 0) return resynced;
+  const rows = await db().contactCustomerMap.findMany({
+    where: { id: { in: written.map((w) => w.pair.mapId) } },
+    select: { id: true, hubspotUpdatedAt: true, stripeUpdatedAt: true },
   });
-  const claimed = direction === "hubspot_to_stripe" ? m?.hubspotUpdatedAt : m?.stripeUpdatedAt;
-  const newer = claimed?.getTime() ?? 0;
-  if (newer <= stateAtMs) return false;
-  await sendForcedSync(direction, pair, `overtaken:${newer}`, newer);
-  return true;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const { pair, stateAtMs } of written) {
+    const m = byId.get(pair.mapId);
+    const claimed = direction === "hubspot_to_stripe" ? m?.hubspotUpdatedAt : m?.stripeUpdatedAt;
+    const newer = claimed?.getTime() ?? 0;
+    if (newer <= stateAtMs) continue;
+    await sendForcedSync(direction, pair, `overtaken:${newer}`, newer);
+    resynced.add(pair.mapId);
+  }
+  return resynced;
 }

@@ -3,21 +3,29 @@ import type Stripe from "stripe";
 import { db } from "@/lib/db";
 import { stripeCall } from "@/lib/connectors/stripe/client";
 import type { TStripeWrite } from "@/lib/sync/hubspot-to-stripe/decide";
-import { recordWrites } from "@/lib/sync/ledger";
 import { toStripeParams, writableKeys } from "@/lib/sync/mapping";
 import { readMapping } from "@/lib/sync/mapping-settings";
-import { claimObservations, followUpNewest, markClocksWritten } from "@/lib/sync/newest-clock";
+import { commitStripeWrites, type TWritten } from "@/lib/sync/hubspot-to-stripe/commit";
+import { followUpNewestMany } from "@/lib/sync/newest-clock";
 import { markWriteDeadLettered } from "@/lib/sync/pair-status";
-import { later } from "@/lib/sync/staleness";
 import { logSync, pairEntry } from "@/lib/sync/sync-log";
-import { claimSourceState, resyncIfOvertaken } from "@/lib/sync/write-order";
+import { claimSourceStates, resyncIfOvertakenMany } from "@/lib/sync/write-order";
 
 /**
- * HubSpot → Stripe, last step: creates or updates the Stripe customer with an Idempotency-Key
- * derived from the change, then records mapping, write ledger and SyncLog in one transaction.
+ * HubSpot → Stripe, last step: creates or updates the Stripe customers of a step's writes (in
+ * parallel, each under the governor, with an Idempotency-Key derived from the change), then records
+ * mappings, write ledger and SyncLog for all of them in one transaction (commit.ts).
  */
 
 const DIRECTION = "hubspot_to_stripe" as const;
+
+export interface TWriteOutcome {
+  customerId: string;
+  created: boolean;
+}
+
+/** Runs one record's Stripe work; decides on failure (see lib/sync/step-errors.ts settleRecord). */
+export type TSettle = (w: TStripeWrite, work: () => Promise<TWritten>) => Promise<TWritten | "dead_lettered">;
 
 const pairIds = (m: { id: string; hubspotContactId: string; stripeCustomerId: string }) => ({
   mapId: m.id,
@@ -25,84 +33,18 @@ const pairIds = (m: { id: string; hubspotContactId: string; stripeCustomerId: st
   customerId: m.stripeCustomerId,
 });
 
-/** The pair after a successful write: created, or moved to this customer and this contact state. */
-async function commitStripeWrite(
-  w: TStripeWrite,
-  customerId: string,
-  keys: string[],
-  created: boolean,
-): Promise<string> {
-  const now = new Date();
-  return db().$transaction(async (tx) => {
-    const existing = await tx.contactCustomerMap.findUnique({ where: { hubspotContactId: w.contactId } });
-    const synced = { email: w.values.email, lastSyncToStripeAt: now };
-    let mapId = existing?.id;
-    if (existing) {
-      await tx.contactCustomerMap.update({
-        where: { id: existing.id },
-        data: {
-          ...synced,
-          stripeCustomerId: customerId,
-          hubspotUpdatedAt: later(existing.hubspotUpdatedAt, new Date(w.contactUpdatedAtMs)),
-          status: "ok",
-          lastError: null,
-        },
-      });
-    } else {
-      const hubspotUpdatedAt = new Date(w.contactUpdatedAtMs);
-      const pair = await tx.contactCustomerMap.upsert({
-        where: { stripeCustomerId: customerId },
-        create: { ...synced, hubspotContactId: w.contactId, stripeCustomerId: customerId, hubspotUpdatedAt },
-        update: { ...synced, hubspotContactId: w.contactId, hubspotUpdatedAt, status: "ok", lastError: null },
-      });
-      mapId = pair.id;
-      // A new pair's clocks start from the contact's edits, written now.
-      await claimObservations(mapId, w.observations ?? [], tx);
-    }
-    await markClocksWritten(tx, mapId!, "HUBSPOT", w.newest);
-    await recordWrites([{ system: "STRIPE", objectId: customerId, values: w.values, keys }], tx);
-    await logSync(
-      [
-        {
-          ...pairEntry(DIRECTION, w.contactId, customerId, w.webhookEventId),
-          outcome: "applied",
-          statusCode: 200,
-          lagMs: now.getTime() - w.occurredAt,
-          message: `${w.nearMiss ? "near-miss echo: " : ""}${created ? "created" : "updated"} customer: ${keys.join(", ")}`,
-        },
-      ],
-      tx,
-    );
-    return mapId!;
-  });
-}
+type TPair = { id: string; hubspotContactId: string; stripeCustomerId: string };
 
-export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: string; created: boolean }> {
+/** One contact's Stripe call(s): look the customer up by email when asked, then create or update it. */
+async function writeCustomer(w: TStripeWrite, current: TPair | undefined, keys: string[]): Promise<TWritten> {
   const mapping = await readMapping();
-  // Re-read: a twin run may have mapped this contact since the plan was made.
-  const current = await db().contactCustomerMap.findUnique({ where: { hubspotContactId: w.contactId } });
   let customerId = current?.stripeCustomerId ?? w.customerId;
-  let keys = w.keys;
   if (!customerId && w.lookUpByEmail && w.values.email) {
     const found = await stripeCall((s) => s.customers.list({ email: w.values.email!, limit: 1 }));
     customerId = found.data[0]?.id;
   }
-  if (current && !w.customerId) keys = writableKeys(mapping, DIRECTION, false);
-  if (current && !(await claimSourceState(DIRECTION, current.id, w.contactUpdatedAtMs))) {
-    // The newer run may have been planned before a `newest` edit was claimed: nothing owed is left behind.
-    await followUpNewest(DIRECTION, pairIds(current), {});
-    await logSync([
-      {
-        ...pairEntry(DIRECTION, w.contactId, current.stripeCustomerId, w.webhookEventId),
-        outcome: "skipped_stale",
-        message: "a newer state of the contact is being written by another run",
-      },
-    ]);
-    return { customerId: current.stripeCustomerId, created: false };
-  }
   const params = toStripeParams(w.values, keys, mapping) as Stripe.CustomerUpdateParams;
   params.metadata = { hubspot_contact_id: w.contactId };
-  const created = !customerId;
   const customer = customerId
     ? await stripeCall((s) =>
         s.customers.update(customerId, params, {
@@ -113,11 +55,85 @@ export async function applyStripeWrite(w: TStripeWrite): Promise<{ customerId: s
     : await stripeCall((s) =>
         s.customers.create(params as Stripe.CustomerCreateParams, { idempotencyKey: w.idempotencyKey }),
       );
-  const mapId = await commitStripeWrite(w, customer.id, keys, created);
-  const pair = { mapId, contactId: w.contactId, customerId: customer.id };
-  if (current) await resyncIfOvertaken(DIRECTION, pair, w.contactUpdatedAtMs);
-  await followUpNewest(DIRECTION, pair, w.newest);
-  return { customerId: customer.id, created };
+  return { w, customerId: customer.id, keys, created: !customerId };
+}
+
+/**
+ * Applies a step's writes. Records whose Stripe call failed for good are dead-lettered by `settle`;
+ * the rest are committed together, and only then is a retryable failure rethrown (the step retries;
+ * the records already written repeat with the same Idempotency-Key and commit again idempotently).
+ * Returns one outcome per write, in order.
+ */
+export async function applyStripeWrites(
+  ws: TStripeWrite[],
+  settle: TSettle,
+): Promise<(TWriteOutcome | "dead_lettered")[]> {
+  if (ws.length === 0) return [];
+  const mapping = await readMapping();
+  // Re-read: a twin run may have mapped these contacts since the plan was made.
+  const pairs = await db().contactCustomerMap.findMany({
+    where: { hubspotContactId: { in: ws.map((w) => w.contactId) } },
+  });
+  const currentBy = new Map(pairs.map((m) => [m.hubspotContactId, m]));
+  const claimed = await claimSourceStates(
+    DIRECTION,
+    ws.flatMap((w) => {
+      const m = currentBy.get(w.contactId);
+      return m ? [{ mapId: m.id, stateAtMs: w.contactUpdatedAtMs }] : [];
+    }),
+  );
+  const overtaken = ws.filter((w) => {
+    const m = currentBy.get(w.contactId);
+    return m !== undefined && !claimed.has(m.id);
+  });
+  if (overtaken.length) {
+    // The newer run may have been planned before a `newest` edit was claimed: nothing owed is left behind.
+    await followUpNewestMany(
+      DIRECTION,
+      overtaken.map((w) => ({ pair: pairIds(currentBy.get(w.contactId)!), written: {} })),
+    );
+    await logSync(
+      overtaken.map((w) => ({
+        ...pairEntry(DIRECTION, w.contactId, currentBy.get(w.contactId)!.stripeCustomerId, w.webhookEventId),
+        outcome: "skipped_stale" as const,
+        message: "a newer state of the contact is being written by another run",
+      })),
+    );
+  }
+  const settled = await Promise.allSettled(
+    ws.map((w) => {
+      const current = currentBy.get(w.contactId);
+      if (current && !claimed.has(current.id)) return Promise.resolve(null);
+      const keys = current && !w.customerId ? writableKeys(mapping, DIRECTION, false) : w.keys;
+      return settle(w, () => writeCustomer(w, current, keys));
+    }),
+  );
+  const written = settled.flatMap((r) =>
+    r.status === "fulfilled" && r.value && r.value !== "dead_lettered" ? [r.value] : [],
+  );
+  const mapIds = await commitStripeWrites(written);
+  const done = written.map((x, i) => ({
+    x,
+    pair: { mapId: mapIds[i]!, contactId: x.w.contactId, customerId: x.customerId },
+  }));
+  await resyncIfOvertakenMany(
+    DIRECTION,
+    done
+      .filter((d) => currentBy.has(d.x.w.contactId))
+      .map((d) => ({ pair: d.pair, stateAtMs: d.x.w.contactUpdatedAtMs })),
+  );
+  await followUpNewestMany(
+    DIRECTION,
+    done.map((d) => ({ pair: d.pair, written: d.x.w.newest })),
+  );
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((r, i) => {
+    const v = (r as PromiseFulfilledResult<TWritten | "dead_lettered" | null>).value;
+    if (v === "dead_lettered") return v;
+    if (v === null) return { customerId: currentBy.get(ws[i]!.contactId)!.stripeCustomerId, created: false };
+    return { customerId: v.customerId, created: v.created };
+  });
 }
 
 /** After retries ran out or Stripe refused: the mapping shows the error and the attempt is logged. */
