@@ -83,7 +83,7 @@ describe("governed provider clients", () => {
     expect(down).toBeInstanceOf(ProviderUnavailableError);
   });
 
-  it("Stripe: success, 404 → rejected, one 500 retried, three 500s → unavailable, a 429 not retried", async () => {
+  it("Stripe: success, 404 → rejected, one 500 retried, three 500s → unavailable, a 429 waited out under the governor", async () => {
     const customer = await stripeCall((s) => s.customers.create({ email: "b@example.com" }));
     expect(customer.id).toMatch(/^cus_/);
     const missing = await stripeCall((s) => s.customers.retrieve("cus_missing")).catch((e: unknown) => e);
@@ -102,18 +102,30 @@ describe("governed provider clients", () => {
     const down = await stripeCall((s) => s.customers.retrieve(customer.id)).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ProviderUnavailableError);
 
-    // A 429 goes back to the governor and Inngest (RetryAfterError), never straight back to Stripe.
-    await fetch(`${str.url}/__sandbox/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ script: ["429"] }),
-    });
+    // A 429 pauses the governor for everyone; the call waits out the pause in line and tries again
+    // (the step's other writes are not re-sent). Four in a row go back to Inngest (RetryAfterError).
+    const script429 = (n: number) =>
+      fetch(`${str.url}/__sandbox/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ script: Array.from({ length: n }, () => "429") }),
+      });
     const requests = async () =>
       ((await (await fetch(`${str.url}/__sandbox/counters`)).json()) as { requests: number }).requests;
-    const before = await requests();
+    await script429(1);
+    let before = await requests();
+    const retried = await stripeCall((s) => s.customers.retrieve(customer.id));
+    expect(retried.id).toBe(customer.id);
+    expect((await requests()) - before).toBe(2);
+    const paused = await db().rateLimitState.findUniqueOrThrow({
+      where: { provider_bucket: { provider: "STRIPE", bucket: "default" } },
+    });
+    expect(paused.pausedUntil).not.toBeNull();
+    await script429(4);
+    before = await requests();
     const limited = await stripeCall((s) => s.customers.retrieve(customer.id)).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(ProviderRateLimitedError);
-    expect((await requests()) - before).toBe(1);
+    expect((await requests()) - before).toBe(4);
     await db().rateLimitState.update({
       where: { provider_bucket: { provider: "STRIPE", bucket: "default" } },
       data: { tat: new Date(), pausedUntil: null },
