@@ -4,7 +4,7 @@ import { sendForcedSync } from "@/lib/sync/forced-sync";
 import type { TPairDirection } from "@/lib/sync/sync-log";
 
 /**
- * Per-pair ordering of writes, in both directions. Several runs write in parallel (24 H → S, 4 S → H),
+ * Per-pair ordering of writes, in both directions. Several runs write in parallel (16 H → S, 4 S → H),
  * and two of them may hold two states of one record (each read before the other's write): without
  * this, the older state could reach the target last and stay there (the echo bench saw it). A run
  * claims the source's state on the pair before writing — by the provider's time of that state, HubSpot

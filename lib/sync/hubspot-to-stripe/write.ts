@@ -59,6 +59,37 @@ async function writeCustomer(w: TStripeWrite, current: TPair | undefined, keys: 
 }
 
 /**
+ * Commits the step's writes in one transaction; when that fails, each alone under `settle`, so one
+ * record's conflict (say, its customer already paired with another contact) holds back only itself:
+ * retried with the step, then dead-lettered alone, as when every record had its own transaction.
+ */
+async function commitTogetherOrAlone(
+  written: TWritten[],
+  settle: TSettle,
+): Promise<{ committed: { x: TWritten; mapId: string }[]; failed?: PromiseRejectedResult }> {
+  try {
+    const ids = await commitStripeWrites(written);
+    return { committed: written.map((x, i) => ({ x, mapId: ids[i]! })) };
+  } catch (error) {
+    if (written.length <= 1) throw error;
+  }
+  const alone = await Promise.allSettled(
+    written.map(async (x) => {
+      let mapId = "";
+      const outcome = await settle(x.w, async () => {
+        mapId = (await commitStripeWrites([x]))[0]!;
+        return x;
+      });
+      return outcome === "dead_lettered" ? [] : [{ x, mapId }];
+    }),
+  );
+  return {
+    committed: alone.flatMap((r) => (r.status === "fulfilled" ? r.value : [])),
+    failed: alone.find((r) => r.status === "rejected"),
+  };
+}
+
+/**
  * Applies a step's writes. Records whose Stripe call failed for good are dead-lettered by `settle`;
  * the rest are committed together, and only then is a retryable failure rethrown (the step retries;
  * the records already written repeat with the same Idempotency-Key and commit again idempotently).
@@ -111,10 +142,10 @@ export async function applyStripeWrites(
   const written = settled.flatMap((r) =>
     r.status === "fulfilled" && r.value && r.value !== "dead_lettered" ? [r.value] : [],
   );
-  const mapIds = await commitStripeWrites(written);
-  const done = written.map((x, i) => ({
+  const { committed, failed: commitFailed } = await commitTogetherOrAlone(written, settle);
+  const done = committed.map(({ x, mapId }) => ({
     x,
-    pair: { mapId: mapIds[i]!, contactId: x.w.contactId, customerId: x.customerId },
+    pair: { mapId, contactId: x.w.contactId, customerId: x.customerId },
   }));
   await resyncIfOvertakenMany(
     DIRECTION,
@@ -126,11 +157,14 @@ export async function applyStripeWrites(
     DIRECTION,
     done.map((d) => ({ pair: d.pair, written: d.x.w.newest })),
   );
-  const failed = settled.find((r) => r.status === "rejected");
+  // Only now, with every record that got through recorded and followed up, may the step fail.
+  const failed = settled.find((r) => r.status === "rejected") ?? commitFailed;
   if (failed) throw failed.reason;
+  const recorded = new Set(committed.map((c) => c.x));
   return settled.map((r, i) => {
     const v = (r as PromiseFulfilledResult<TWritten | "dead_lettered" | null>).value;
-    if (v === "dead_lettered") return v;
+    // Written to Stripe but dead-lettered at its commit (commitTogetherOrAlone).
+    if (v === "dead_lettered" || (v !== null && !recorded.has(v))) return "dead_lettered";
     if (v === null) return { customerId: currentBy.get(ws[i]!.contactId)!.stripeCustomerId, created: false };
     return { customerId: v.customerId, created: v.created };
   });
