@@ -80,7 +80,7 @@ async function commitOne(
     note = ` (contact ${contactId} is already paired with another customer: not remapped)`;
     pairId = existing?.id;
   }
-  if (pairId) await markClocksWritten(tx, pairId, "STRIPE", w.newest);
+  if (pairId) await markClocksWritten(tx, "STRIPE", [{ mapId: pairId, written: w.newest }]);
   await recordWrites([{ system: "HUBSPOT", objectId: contactId, values: w.values, keys: w.keys }], tx);
   await logSync(
     [
