@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withFreshDatabase } from "@/test/db";
+import { setStripePolicy as setPolicy } from "@/test/rate-limit-policy";
 import { db } from "@/lib/db";
 import { inLane } from "@/lib/lane";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
@@ -7,14 +8,6 @@ import { acquire, acquireShared } from "@/lib/sync/governor";
 import { BULK_HORIZON_MS } from "@/lib/sync/bulk-queue";
 
 withFreshDatabase();
-
-async function setPolicy(bucket: string, ratePerSecond: number, burst: number) {
-  await db().rateLimitPolicy.upsert({
-    where: { provider_bucket: { provider: "STRIPE", bucket } },
-    create: { provider: "STRIPE", bucket, ratePerSecond, burst },
-    update: { ratePerSecond, burst },
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { withFreshDatabase } from "@/test/db";
+import { setStripePolicy as setPolicy } from "@/test/rate-limit-policy";
 import { db } from "@/lib/db";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
 import { acquire, acquireShared, governorUsage, penalize } from "@/lib/sync/governor";
 
 withFreshDatabase();
-
-async function setPolicy(bucket: string, ratePerSecond: number, burst: number) {
-  await db().rateLimitPolicy.upsert({
-    where: { provider_bucket: { provider: "STRIPE", bucket } },
-    create: { provider: "STRIPE", bucket, ratePerSecond, burst },
-    update: { ratePerSecond, burst },
-  });
-}
 
 describe("rate-limit governor (GCRA in PostgreSQL)", () => {
   it("lets a burst through at once, then spaces calls at the rate, across concurrent callers", async () => {
