@@ -28,6 +28,7 @@
  *                   and anything else running on the machine share them.
  *
  *   npm run bench -- wechat-codes        (BENCH_WECHAT_CPU_PROF=<dir>: the server runs with --cpu-prof)
+ *   npm run bench -- wechat-codes --new-only --no-save   (only the c=50 new-follower phases: for iterating)
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -42,6 +43,7 @@ import { parseWechatXml } from "@/lib/wechat/xml";
 import { ensureDatabase } from "@/scripts/lib/embedded-postgres";
 import { migrateDeploy } from "@/scripts/lib/migrate";
 import pg from "pg";
+import { hasFlag } from "@/bench/lib/args";
 import {
   BENCH_ACCOUNT as ACCOUNT,
   SENT_AT_HEADER,
@@ -246,9 +248,11 @@ export async function run(): Promise<Record<string, unknown>> {
     // Warm-up: connections, JIT, the settings cache.
     await phase(server, "plain", ids("warm", 400), concurrency);
     await phase(server, "safe", ids("warm", 400), concurrency);
+    const newOnly = hasFlag("--new-only");
     for (const mode of ["plain", "safe"] as const) {
       const fresh = ids(`o_${mode}_`, env.BENCH_WECHAT_REQUESTS);
       figures[`${mode}.new`] = await phase(server, mode, fresh, concurrency);
+      if (newOnly) continue;
       // Returning followers: the same OpenIDs ask again (shuffled), so every code is re-read.
       const again = [...fresh].sort(() => Math.random() - 0.5);
       figures[`${mode}.returning`] = await phase(server, mode, again, concurrency);
