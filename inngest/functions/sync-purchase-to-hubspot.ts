@@ -2,7 +2,7 @@ import { inngest } from "@/inngest/client";
 import { stripeObjectChanged } from "@/inngest/events";
 import { deadLetterOnFailure } from "@/lib/dead-letters/record";
 import { toInngestError } from "@/lib/connectors/errors";
-import { syncPurchasesToHubspot } from "@/lib/sync/purchase-hubspot";
+import { releasePurchaseClaims, syncPurchasesToHubspot } from "@/lib/sync/purchase-hubspot";
 import { recordPurchases, unpairedPurchases } from "@/lib/sync/purchases";
 
 const FUNCTION_ID = "sync-purchase-to-hubspot";
@@ -12,6 +12,11 @@ const RETRIES = 8;
  * past that it is recorded unsent, and the S→H function re-sends it once it pairs the customer.
  */
 const PAIRING_WAITS = 3;
+
+const deadLetter = deadLetterOnFailure(FUNCTION_ID, {
+  retries: RETRIES,
+  subject: (d) => (typeof d.objectId === "string" ? `STRIPE:purchase:${d.objectId}` : undefined),
+});
 
 /**
  * Purchases → HubSpot, batched, several runs at once. The three events one checkout produces
@@ -34,10 +39,11 @@ export const syncPurchaseToHubspotFunction = inngest.createFunction(
     batchEvents: { maxSize: 100, timeout: "2s" },
     concurrency: { limit: 8 },
     retries: RETRIES,
-    onFailure: deadLetterOnFailure(FUNCTION_ID, {
-      retries: RETRIES,
-      subject: (d) => (typeof d.objectId === "string" ? `STRIPE:purchase:${d.objectId}` : undefined),
-    }),
+    onFailure: async (args) => {
+      // Its claims go back first, so replaying the dead letter sends those purchases at once.
+      await releasePurchaseClaims(args.event.data.run_id);
+      await deadLetter(args);
+    },
   },
   async ({ events, step, runId }) => {
     const changes = events.map((e) => stripeObjectChanged.schema.parse(e.data));

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { syncPurchasesToHubspot } from "@/lib/sync/purchase-hubspot";
+import { releasePurchaseClaims, syncPurchasesToHubspot } from "@/lib/sync/purchase-hubspot";
 import { recordPurchases } from "@/lib/sync/purchases";
 import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot/triage";
 import { waitFor } from "@/test/app-inngest";
@@ -166,5 +166,17 @@ describe("purchases under overlapping runs", () => {
     await runA;
     expect((await rawContact(first.map.hubspotContactId)).properties.revbridge_lifetime_spend).toBe("35.00");
     expect((await rawContact(first.map.hubspotContactId)).properties.revbridge_lifetime_spend).toBe("35.00");
+  });
+
+  it("a purchase claimed by a run that gave up is sent once that run's claims are released", async () => {
+    const { changes } = await checkoutOf("given-up@example.com", 900);
+    const ids = await recordPurchases(changes);
+    await db().purchase.updateMany({
+      where: { id: { in: ids } },
+      data: { hubspotClaimedBy: "dead-run", hubspotClaimedAt: new Date() },
+    });
+    expect(await syncPurchasesToHubspot(ids, "replay-run")).toMatchObject({ synced: 0, claimedElsewhere: 1 });
+    await releasePurchaseClaims("dead-run");
+    expect(await syncPurchasesToHubspot(ids, "replay-run")).toMatchObject({ synced: 1, claimedElsewhere: 0 });
   });
 });

@@ -16,12 +16,21 @@ import { logSync, type TSyncLogEntry } from "@/lib/sync/sync-log";
  */
 
 /**
- * A claim older than this may be taken over by another run: its owner died without a retry left (its
- * own retries keep their claims, whatever their age). Long enough that a live owner — governor waits,
- * backoff between retries — never loses it; a takeover re-reads the row, so an event the owner did
- * send (the purchase then carries its contact) is not sent again.
+ * A claim older than this may be taken over by another run. A run that runs out of retries gives its
+ * claims back (`releasePurchaseClaims`, from its onFailure), and its own retries keep them whatever
+ * their age; the lease is for an owner that vanished without either. Long enough that a live owner's
+ * attempt (governor waits, slow answers) never loses it; a takeover re-reads the row, so an event the
+ * owner did send (the purchase then carries its contact) is not sent again.
  */
 const CLAIM_LEASE_MS = 10 * 60_000;
+
+/** Gives back the claims of a run that gave up, so a replay or a later run sends those purchases. */
+export async function releasePurchaseClaims(claimant: string): Promise<void> {
+  await db().purchase.updateMany({
+    where: { hubspotClaimedBy: claimant, hubspotSyncedAt: null },
+    data: { hubspotClaimedBy: null, hubspotClaimedAt: null },
+  });
+}
 
 let behavioralEventsUnavailable = false;
 
