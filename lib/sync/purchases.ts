@@ -6,8 +6,8 @@ import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot/triage";
 
 /**
  * Purchases: Stripe events → one Purchase row per purchase (unique purchaseKey = PaymentIntent id;
- * the other ids that reported it are kept as `ref:<id>` in `sources`) → a HubSpot behavioral event
- * (or a note when the portal has none) and the contact's spend properties.
+ * the other ids that reported it are kept as `ref:<id>` in `sources`); the HubSpot side (event or
+ * note, spend properties) is lib/sync/purchase-hubspot.ts.
  */
 
 /** The objects of a batch's events as the inbox stored them, in one query. */
