@@ -31,6 +31,8 @@ const ZBenchEnv = z.object({
   BENCH_SYNC_PURCHASES: z.coerce.number().int().min(0).max(1000).default(150),
   BENCH_SYNC_TIMEOUT_S: z.coerce.number().int().min(10).max(1800).default(300),
   BENCH_SYNC_LOAD_S: z.coerce.number().min(1).max(60).default(50),
+  /** Webhook intake in a second app process (bench/lib/sync-stack.ts `separateIntake`). */
+  BENCH_SEPARATE_INTAKE: z.stringbool().default(false),
   /** Keep the scratch database for inspection (the runner's tables are in schema inngest_runner). */
   BENCH_KEEP_DB: z.stringbool().default(false),
 });
@@ -40,7 +42,11 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
   const db = await createScratchDatabase(env.BENCH_POSTGRES_ADMIN_URL, "bench_sync");
   let stack: TSyncStack | undefined;
   try {
-    stack = await startSyncStack({ scenario: "bench/seed-burst.ts", databaseUrl: db.url });
+    stack = await startSyncStack({
+      scenario: "bench/seed-burst.ts",
+      databaseUrl: db.url,
+      separateIntake: env.BENCH_SEPARATE_INTAKE,
+    });
     const faults =
       faultPercent > 0
         ? {
@@ -73,8 +79,9 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
     await new Promise((r) => setTimeout(r, 3000));
     const reconciliation = await reconcile(stack, load, seeded);
     return {
-      setup:
-        "HubSpot + Stripe sandboxes (this process) → app intake + webhook dispatchers + sync-* functions (child) → local Inngest runner (child); governor HubSpot 15/s, Stripe 100/s",
+      setup: env.BENCH_SEPARATE_INTAKE
+        ? "HubSpot + Stripe sandboxes (this process) → app intake (child 1) → local Inngest runner (child) → webhook dispatchers + sync-* functions (app child 2); governor HubSpot 15/s, Stripe 100/s"
+        : "HubSpot + Stripe sandboxes (this process) → app intake + webhook dispatchers + sync-* functions (child) → local Inngest runner (child); governor HubSpot 15/s, Stripe 100/s",
       faults: faultPercent > 0 ? { percent: faultPercent, ...faults } : "none",
       load: { ...load, loadSeconds: seeded.loadSeconds },
       synced: done,

@@ -9,6 +9,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, db } from "@/lib/db";
 import { withFreshDatabase } from "@/test/db";
+import { parseEnv, ZDatabasePoolEnv } from "@/lib/env";
+import { inLane } from "@/lib/lane";
 
 const database = withFreshDatabase();
 let admin: pg.Client;
@@ -65,5 +67,26 @@ describe("database connections survive a server-side termination", () => {
       const rows = await db().$queryRaw<{ n: number }[]>`SELECT ${i}::int AS n`;
       expect(rows[0]?.n).toBe(i);
     }
+  });
+});
+
+describe("the realtime lane has connections of its own", () => {
+  it("answers while every connection of the shared pool is busy", async () => {
+    const size = parseEnv(ZDatabasePoolEnv).DATABASE_POOL_SIZE;
+    // Occupy the whole shared pool, as a sync burst's writes do.
+    // `.then` sends them now (a Prisma query is lazy until then).
+    const busy = Array.from({ length: size }, () =>
+      db().$queryRaw`SELECT pg_sleep(2)::text AS slept`.then(() => undefined),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let started = Date.now();
+    const rows = await inLane("realtime", () => db().$queryRaw<{ n: number }[]>`SELECT 7::int AS n`);
+    expect(rows[0]?.n).toBe(7);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // Outside the lane the same statement waits for a shared connection.
+    started = Date.now();
+    await db().$queryRaw`SELECT 1`;
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+    await Promise.all(busy);
   });
 });

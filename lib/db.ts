@@ -1,7 +1,8 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { env } from "@/lib/env";
+import { env, parseEnv, ZDatabasePoolEnv } from "@/lib/env";
+import { currentLane } from "@/lib/lane";
 import { log } from "@/lib/logger";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -14,6 +15,8 @@ const holder = globalThis as unknown as {
   revbridgeDb?: PrismaClient;
   revbridgeDbUrl?: string;
   revbridgePool?: pg.Pool;
+  /** The realtime lane's client and pool (lib/lane.ts), opened on its first use. */
+  revbridgeRealtimeDb?: PrismaClient;
 };
 
 /**
@@ -30,22 +33,34 @@ export function setDatabaseUrl(url: string): void {
  * checked out between queries was an unhandled `'error'` event, and the process exited (full chaos,
  * `pg-restart`). The pool drops a broken client by itself; the query in flight still fails and is retried.
  */
-export function createPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
   const onError = (error: Error) => log.warn("db.connection_error", { error: error.message });
   pool.on("error", onError);
   pool.on("connect", (client) => client.on("error", onError));
   return pool;
 }
 
+function clientOn(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+}
+
+/**
+ * The process's database client. In the realtime lane (lib/lane.ts) it is a second client on a small
+ * pool of its own: under a sync burst the shared pool's connections are all busy, and a Stripe
+ * customer's few statements on their way to HubSpot waited seconds for one each.
+ */
 export function db(): PrismaClient {
+  const url = () => holder.revbridgeDbUrl ?? env().DATABASE_URL;
   if (!holder.revbridgeDb) {
-    holder.revbridgePool = createPool(holder.revbridgeDbUrl ?? env().DATABASE_URL);
-    holder.revbridgeDb = new PrismaClient({
-      adapter: new PrismaPg(holder.revbridgePool, { disposeExternalPool: true }),
-    });
+    holder.revbridgePool = createPool(url(), parseEnv(ZDatabasePoolEnv).DATABASE_POOL_SIZE);
+    holder.revbridgeDb = clientOn(holder.revbridgePool);
   }
-  return holder.revbridgeDb;
+  if (currentLane() !== "realtime") return holder.revbridgeDb;
+  holder.revbridgeRealtimeDb ??= clientOn(
+    createPool(url(), parseEnv(ZDatabasePoolEnv).DATABASE_REALTIME_POOL_SIZE),
+  );
+  return holder.revbridgeRealtimeDb;
 }
 
 /**
@@ -60,8 +75,9 @@ export function dbPool(): pg.Pool {
 
 /** Closes the pool; the next `db()` call opens a new one. */
 export async function disconnectDb(): Promise<void> {
-  const client = holder.revbridgeDb;
+  const clients = [holder.revbridgeDb, holder.revbridgeRealtimeDb];
   holder.revbridgeDb = undefined;
+  holder.revbridgeRealtimeDb = undefined;
   holder.revbridgePool = undefined;
-  await client?.$disconnect();
+  await Promise.all(clients.flatMap((c) => (c ? [c.$disconnect()] : [])));
 }

@@ -27,6 +27,17 @@ const ZOptionalUrl = z.url().optional();
 /** For processes that only need the database, which may be unset (then an embedded one starts). */
 export const ZDatabaseEnv = z.object({ DATABASE_URL: ZPostgresUrl.optional() });
 
+/**
+ * Connections per process (lib/db.ts), read on their own so that scripts and tests pointed at a
+ * database need nothing else. Pools open connections only as statements need them.
+ */
+export const ZDatabasePoolEnv = z.object({
+  /** The shared pool. 10 (pg's default) saturated under a 10,000-contact sync burst (BENCHMARKS.md). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(25),
+  /** The realtime lane's own pool (lib/lane.ts), so a few urgent statements never queue behind a burst. */
+  DATABASE_REALTIME_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+});
+
 export const ZAppEnv = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import path from "node:path";
 import type { serve as TServe } from "inngest/node";
 import { z } from "zod";
@@ -23,7 +23,51 @@ const ZAppChildEnv = z.object({
   BENCH_APP_CPU_PROFILE: z.string().optional(),
   /** How long to profile from `app-ready` (the child is killed at the end, so it cannot profile to exit). */
   BENCH_APP_CPU_PROFILE_S: z.coerce.number().positive().default(60),
+  /** Where to append, every 2 s, the app child's event-loop delay, open connections and pool queue. */
+  BENCH_APP_MONITOR: z.string().optional(),
 });
+
+/** Diagnosis of a run that stalls: is the event loop blocked, the pool queued, the server flooded? */
+async function monitor(file: string, server: Server): Promise<void> {
+  const { monitorEventLoopDelay } = await import("node:perf_hooks");
+  const { appendFile } = await import("node:fs/promises");
+  const { dbPool } = await import("@/lib/db");
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  // Statements by their first words, to see which ones a burst sends most (written at exit).
+  const pg = (await import("pg")).default;
+  const statements = new Map<string, number>();
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied with the client as `this`
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = (typeof first === "string" ? first : (first?.text ?? "?")).replace(/\s+/g, " ");
+    const key = text.slice(0, 90);
+    statements.set(key, (statements.get(key) ?? 0) + 1);
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  setInterval(() => {
+    const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40);
+    void appendFile(
+      `${file}.statements`,
+      `${new Date().toISOString()}\n${top.map(([k, n]) => `${n}\t${k}`).join("\n")}\n`,
+    );
+  }, 20_000).unref();
+  setInterval(() => {
+    server.getConnections((_, connections) => {
+      const pool = dbPool();
+      const ms = (ns: number) => Math.round(ns / 1e6);
+      const line = [
+        new Date().toISOString().slice(11, 19),
+        `loop p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms`,
+        `connections ${connections}`,
+        `pool ${pool.totalCount} total ${pool.idleCount} idle ${pool.waitingCount} waiting`,
+      ].join(" | ");
+      delay.reset();
+      void appendFile(file, `${line}\n`);
+    });
+  }, 2000).unref();
+}
 
 /** Profiles the app child's CPU for `seconds`, then writes the profile to `file`. */
 async function profileCpu(file: string, seconds: number): Promise<void> {
@@ -50,7 +94,8 @@ type TFunctions = Parameters<typeof TServe>[0]["functions"];
  * receiveStripeWebhook, everything else to receiveHubspotWebhook.
  */
 export async function serveAppChild(loadFunctions: () => Promise<TFunctions>): Promise<void> {
-  const { BENCH_APP_PORT, BENCH_APP_CPU_PROFILE, BENCH_APP_CPU_PROFILE_S } = parseEnv(ZAppChildEnv);
+  const { BENCH_APP_PORT, BENCH_APP_CPU_PROFILE, BENCH_APP_CPU_PROFILE_S, BENCH_APP_MONITOR } =
+    parseEnv(ZAppChildEnv);
   const { serve } = await import("inngest/node");
   const { inngest } = await import("@/inngest/client");
   const functions = await loadFunctions();
@@ -87,6 +132,7 @@ export async function serveAppChild(loadFunctions: () => Promise<TFunctions>): P
   });
   await new Promise<void>((resolve) => server.listen(BENCH_APP_PORT, "127.0.0.1", () => resolve()));
   if (BENCH_APP_CPU_PROFILE) await profileCpu(BENCH_APP_CPU_PROFILE, BENCH_APP_CPU_PROFILE_S);
+  if (BENCH_APP_MONITOR) await monitor(BENCH_APP_MONITOR, server);
   process.stdout.write("app-ready\n");
 }
 

@@ -59,6 +59,12 @@ export interface TSyncStackOptions {
   stripeWebhooks?: Omit<TWebhookKnobsInput, "targetUrl">;
   /** Stripe's real retry schedule is hours; chaos shortens it. */
   stripeRetryDelaysMs?: number[];
+  /**
+   * Serve the webhook intake from a second app process (as any deployment with more than one instance
+   * does, and Vercel always: every request its own instance), so the functions' step calls do not wait
+   * in one event loop behind hundreds of webhook requests a second.
+   */
+  separateIntake?: boolean;
 }
 
 export interface TSyncStack {
@@ -111,16 +117,18 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
   pool.on("error", () => undefined);
   const [appPort, runnerPort] = [await findFreePort(), await findFreePort()];
   const appUrl = `http://127.0.0.1:${appPort}`;
+  const intakePort = opts.separateIntake ? await findFreePort() : appPort;
+  const intakeUrl = `http://127.0.0.1:${intakePort}`;
   const runnerUrl = `http://127.0.0.1:${runnerPort}`;
   const hub = await startHubspotSandbox({
-    webhookUrl: `${appUrl}/api/webhooks/hubspot`,
+    webhookUrl: `${intakeUrl}/api/webhooks/hubspot`,
     webhookKnobs: opts.hubspotWebhooks,
     settings: { clientSecret: HUBSPOT_SECRET, appId: Number(APP_ID) },
     log: () => undefined,
   });
   const str = await startStripeSandbox({
     port: 0,
-    webhookUrl: `${appUrl}/api/webhooks/stripe`,
+    webhookUrl: `${intakeUrl}/api/webhooks/stripe`,
     webhookSecret: STRIPE_SECRET,
     webhookKnobs: opts.stripeWebhooks,
     webhookRetryDelaysMs: opts.stripeRetryDelaysMs,
@@ -151,6 +159,7 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
     }
   };
   let app: ChildProcess | undefined;
+  let intake: ChildProcess | undefined;
   let appOutput = () => "";
   let runner: TChildRunner | undefined;
   const stack: TSyncStack = {
@@ -163,9 +172,16 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
       const started = startAppChild(opts.scenario, env);
       app = started.child;
       appOutput = started.output;
-      await started.ready;
+      // The monitor (if any) describes the functions' process; the intake's would overwrite it.
+      const second = opts.separateIntake
+        ? startAppChild(opts.scenario, { ...env, BENCH_APP_PORT: String(intakePort), BENCH_APP_MONITOR: "" })
+        : undefined;
+      intake = second?.child;
+      await Promise.all([started.ready, second?.ready]);
     },
-    killApp: () => killChild(app),
+    killApp: async () => {
+      await Promise.all([killChild(app), killChild(intake)]);
+    },
     async startRunner() {
       runner = spawnRunner({
         databaseUrl: opts.databaseUrl,
@@ -187,6 +203,7 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
     configureWebhooks: (knobs, which = ["hubspot", "stripe"]) => control(which, "webhooks", knobs),
     async close() {
       await killChild(app);
+      await killChild(intake);
       await runner?.kill();
       await hub.close();
       await str.close();

@@ -2,6 +2,7 @@ import { inngest } from "@/inngest/client";
 import { webhookReceived } from "@/inngest/events";
 import { deadLetterOnFailure } from "@/lib/dead-letters/record";
 import { loadPendingRows, markDispatched, planDispatch } from "@/lib/sync/dispatch";
+import { inLane, type TLane } from "@/lib/lane";
 
 const RETRIES = 5;
 
@@ -16,7 +17,7 @@ const RETRIES = 5;
  * (customers, purchases: S → H lag target 5 s) never wait behind tens of thousands of HubSpot rows a
  * contact burst puts into the inbox. Inngest orders a function's runs first come, first served.
  */
-function dispatcher(id: string, name: string, lane: string, concurrency: number) {
+function dispatcher(id: string, name: string, lane: string, concurrency: number, workLane?: TLane) {
   return inngest.createFunction(
     {
       id,
@@ -35,10 +36,14 @@ function dispatcher(id: string, name: string, lane: string, concurrency: number)
       // No step: a run is one SDK call (a step cost a second call: ~2 s per run under a burst's load).
       // The body is idempotent, which is all a step would add: a retried run re-plans the rows still
       // pending and re-sends the same event ids, which Inngest drops.
-      const plan = planDispatch(await loadPendingRows(ids));
-      if (plan.events.length > 0)
-        await inngest.send(plan.events.map((e) => ({ id: e.id, name: e.name, data: e.data })));
-      await markDispatched(plan);
+      const dispatch = async () => {
+        const plan = planDispatch(await loadPendingRows(ids));
+        if (plan.events.length > 0)
+          await inngest.send(plan.events.map((e) => ({ id: e.id, name: e.name, data: e.data })));
+        await markDispatched(plan);
+        return plan;
+      };
+      const plan = workLane ? await inLane(workLane, dispatch) : await dispatch();
       return {
         rows: ids.length,
         emitted: plan.events.length,
@@ -61,6 +66,8 @@ export const processStripeWebhookFunction = dispatcher(
   "Dispatch Stripe webhook inbox rows to the sync engine",
   'event.data.provider == "STRIPE"',
   4,
+  // Its statements use the realtime lane's connections: the Stripe changes it routes have a 5 s target.
+  "realtime",
 );
 
 /** Both dispatchers: serve them together (a lane without its function leaves its rows HANDED_OFF). */

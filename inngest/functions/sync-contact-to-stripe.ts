@@ -6,6 +6,7 @@ import { readAndDecideContacts } from "@/lib/sync/hubspot-to-stripe/decide";
 import { triageContactChanges } from "@/lib/sync/hubspot-to-stripe/triage";
 import { applyStripeWrites, markStripeWriteFailed } from "@/lib/sync/hubspot-to-stripe/write";
 import { errorText, settleRecord } from "@/lib/sync/step-errors";
+import { inLane } from "@/lib/lane";
 
 const FUNCTION_ID = "sync-contact-to-stripe";
 const RETRIES = 8;
@@ -37,32 +38,38 @@ export const syncContactToStripeFunction = inngest.createFunction(
     const candidates = await step.run("triage-changes", () =>
       triageContactChanges(events.map((e) => e.data)),
     );
-    const writes = await step.run("read-contacts-and-decide", () => readAndDecideContacts(candidates));
+    // The bulk lane (lib/lane.ts): a 10,000-contact burst reserves HubSpot and Stripe only a short
+    // horizon ahead, so the few Stripe → HubSpot changes meanwhile do not wait behind it.
+    const writes = await step.run("read-contacts-and-decide", () =>
+      inLane("bulk", () => readAndDecideContacts(candidates)),
+    );
     const outcomes: Awaited<ReturnType<typeof applyStripeWrites>> = [];
     for (let i = 0; i < writes.length; i += WRITES_PER_STEP) {
       const chunk = writes.slice(i, i + WRITES_PER_STEP);
       const settled = await step.run(`write-stripe-customers:${chunk[0]!.contactId}`, () =>
-        applyStripeWrites(chunk, (w, work) =>
-          settleRecord(
-            work,
-            { attempt, retries: RETRIES },
-            async (error) => {
-              await markStripeWriteFailed(w, errorText(error), providerErrorStatus(error));
-              await recordDeadLetter({
-                functionId: FUNCTION_ID,
-                eventName: hubspotContactChanged.name,
-                payload: {
-                  contactId: w.contactId,
-                  occurredAt: w.occurredAt,
-                  subscriptionType: "revbridge.replay",
-                },
-                error: errorText(error),
-                attempts: attempt + 1,
-                subject: `HUBSPOT:contact:${w.contactId}`,
-              });
-            },
-            // A twin request with the same create key and other values: retry once it has settled.
-            (e) => /idempotency/i.test(JSON.stringify(e.body ?? "")),
+        inLane("bulk", () =>
+          applyStripeWrites(chunk, (w, work) =>
+            settleRecord(
+              work,
+              { attempt, retries: RETRIES },
+              async (error) => {
+                await markStripeWriteFailed(w, errorText(error), providerErrorStatus(error));
+                await recordDeadLetter({
+                  functionId: FUNCTION_ID,
+                  eventName: hubspotContactChanged.name,
+                  payload: {
+                    contactId: w.contactId,
+                    occurredAt: w.occurredAt,
+                    subscriptionType: "revbridge.replay",
+                  },
+                  error: errorText(error),
+                  attempts: attempt + 1,
+                  subject: `HUBSPOT:contact:${w.contactId}`,
+                });
+              },
+              // A twin request with the same create key and other values: retry once it has settled.
+              (e) => /idempotency/i.test(JSON.stringify(e.body ?? "")),
+            ),
           ),
         ),
       );

@@ -13,6 +13,7 @@ import {
 } from "@/lib/sync/stripe-to-hubspot/write";
 import { NonRetriableError } from "inngest";
 import { waitingPurchaseEvents } from "@/lib/sync/purchases";
+import { inLane } from "@/lib/lane";
 
 const FUNCTION_ID = "sync-customer-to-hubspot";
 const RETRIES = 8;
@@ -48,48 +49,61 @@ export const syncCustomerToHubspotFunction = inngest.createFunction(
     },
   },
   async ({ events, step, attempt }) => {
+    // Every step in the realtime lane (lib/lane.ts): its own connections, the head of the governor's line.
     const changes = events.map((e) => stripeObjectChanged.schema.parse(e.data));
-    const candidates = await step.run("triage-changes", () => triageCustomerChanges(changes));
-    const writes = await step.run("read-customers-and-decide", () => readAndDecideCustomers(candidates));
-    const rejected = await step.run("batch-write-contacts", () => writeHubspotBatch(writes));
+    const candidates = await step.run("triage-changes", () =>
+      inLane("realtime", () => triageCustomerChanges(changes)),
+    );
+    const writes = await step.run("read-customers-and-decide", () =>
+      inLane("realtime", () => readAndDecideCustomers(candidates)),
+    );
+    const rejected = await step.run("batch-write-contacts", () =>
+      inLane("realtime", () => writeHubspotBatch(writes)),
+    );
     let deadLettered = 0;
     for (const r of rejected) {
       const w = writes.find((x) => x.customerId === r.customerId)!;
       const result = await step.run(`retry-contact:${r.customerId}`, () =>
-        settleRecord(
-          async () => {
-            const one = await writeHubspotOne(w);
-            if (!one.ok) throw new NonRetriableError(`HubSpot rejected the contact: ${one.error}`);
-            return "written" as const;
-          },
-          { attempt, retries: RETRIES },
-          async (error) => {
-            await markHubspotWriteFailed(w, errorText(error));
-            await recordDeadLetter({
-              functionId: FUNCTION_ID,
-              eventName: stripeObjectChanged.name,
-              payload: {
-                stripeEventId: `replay:${w.customerId}`,
-                type: "customer.updated",
-                objectId: w.customerId,
-                created: w.created,
-              },
-              error: errorText(error),
-              attempts: attempt + 1,
-              subject: `STRIPE:customer:${w.customerId}`,
-            });
-          },
+        inLane("realtime", () =>
+          settleRecord(
+            async () => {
+              const one = await writeHubspotOne(w);
+              if (!one.ok) throw new NonRetriableError(`HubSpot rejected the contact: ${one.error}`);
+              return "written" as const;
+            },
+            { attempt, retries: RETRIES },
+            async (error) => {
+              await markHubspotWriteFailed(w, errorText(error));
+              await recordDeadLetter({
+                functionId: FUNCTION_ID,
+                eventName: stripeObjectChanged.name,
+                payload: {
+                  stripeEventId: `replay:${w.customerId}`,
+                  type: "customer.updated",
+                  objectId: w.customerId,
+                  created: w.created,
+                },
+                error: errorText(error),
+                attempts: attempt + 1,
+                subject: `STRIPE:customer:${w.customerId}`,
+              });
+            },
+          ),
         ),
       );
       if (result === "dead_lettered") deadLettered++;
     }
     const toLink = writes.filter((w) => w.needsLink && !rejected.some((r) => r.customerId === w.customerId));
     if (toLink.length)
-      await step.run("link-stripe-customers", () => linkStripeCustomers(toLink.map((w) => w.customerId)));
+      await step.run("link-stripe-customers", () =>
+        inLane("realtime", () => linkStripeCustomers(toLink.map((w) => w.customerId))),
+      );
     const written = writes
       .filter((w) => !rejected.some((r) => r.customerId === w.customerId))
       .map((w) => w.customerId);
-    const waiting = await step.run("find-waiting-purchases", () => waitingPurchaseEvents(written));
+    const waiting = await step.run("find-waiting-purchases", () =>
+      inLane("realtime", () => waitingPurchaseEvents(written)),
+    );
     if (waiting.length) await step.sendEvent("send-waiting-purchases", waiting);
     return {
       events: events.length,

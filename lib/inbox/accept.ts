@@ -11,6 +11,12 @@ export interface TDelivery {
   dedupeKey: string;
   type: string;
   payload: Prisma.InputJsonValue;
+  /**
+   * Settled on arrival: stored IGNORED with this reason and never handed off. For Stripe's echoes of
+   * RevBridge's own customer writes (one per contact in a burst): as Inngest events they cost the
+   * runner, the app and the database ~5 round trips each before the dispatcher dropped them.
+   */
+  ignoredReason?: string;
 }
 
 export interface TAcceptResult {
@@ -35,25 +41,38 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
+/** Called with the rows stored IGNORED on arrival (new ones only, not repeated deliveries). */
+export type TOnIgnored = (rows: { id: string; dedupeKey: string }[]) => Promise<unknown>;
+
 /**
  * Writes deliveries to the inbox in one statement (a repeated delivery is skipped by the unique
  * (provider, dedupeKey)), then hands the new rows to Inngest. Once the insert commits the delivery is
  * safe: if the hand-off fails or times out, the row stays RECEIVED and the sweeper re-sends it.
+ * Deliveries with an `ignoredReason` are stored settled and reported to `onIgnored` instead.
  */
 export async function acceptDeliveries(
   deliveries: TDelivery[],
   bodySha256: string,
   send: TSendEvents,
+  onIgnored?: TOnIgnored,
 ): Promise<TAcceptResult> {
   if (deliveries.length === 0) return { accepted: 0, duplicates: 0, handedOff: 0 };
+  const now = new Date();
   const created = await db().webhookEvent.createManyAndReturn({
-    data: deliveries.map((d) => ({ ...d, bodySha256 })),
+    data: deliveries.map(({ ignoredReason, ...d }) => ({
+      ...d,
+      bodySha256,
+      ...(ignoredReason ? { status: "IGNORED" as const, error: ignoredReason, processedAt: now } : {}),
+    })),
     skipDuplicates: true,
-    select: { id: true, provider: true, dedupeKey: true, type: true },
+    select: { id: true, provider: true, dedupeKey: true, type: true, status: true },
   });
+  const ignored = created.filter((r) => r.status === "IGNORED");
+  if (ignored.length && onIgnored) await onIgnored(ignored);
   let handedOff = 0;
   try {
-    handedOff = await withTimeout(handOffRows(created, send), HANDOFF_TIMEOUT_MS);
+    const pending = created.filter((r) => r.status !== "IGNORED");
+    handedOff = await withTimeout(handOffRows(pending, send), HANDOFF_TIMEOUT_MS);
   } catch (error) {
     log.warn("inbox.handoff.deferred", { rows: created.length, provider: deliveries[0]?.provider, error });
   }

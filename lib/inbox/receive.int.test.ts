@@ -6,6 +6,8 @@ import { resetEnvCacheForTests } from "@/lib/env";
 import { withFreshDatabase } from "@/test/db";
 import type { TInngestEvent, TSendEvents } from "./hand-off";
 import { receiveHubspotWebhook, receiveStripeWebhook } from "./receive";
+import { STRIPE_ECHO_REASON } from "@/lib/sync/dispatch";
+import { STRIPE_IDEMPOTENCY_PREFIX } from "@/lib/sync/echo";
 
 const database = withFreshDatabase();
 const STRIPE_SECRET = "whsec_receive_test";
@@ -135,6 +137,47 @@ describe("Stripe webhook intake", () => {
     const result = await receiveStripeWebhook(stripeRequest({ ...customerCreated, id: "evt_3" }), failing);
     expect(result).toMatchObject({ accepted: 1, handedOff: 0 });
     expect((await db().webhookEvent.findFirstOrThrow()).status).toBe("RECEIVED");
+  });
+});
+
+describe("Stripe echoes of RevBridge's own writes", () => {
+  const ownWrite = {
+    ...customerCreated,
+    id: "evt_echo",
+    data: { object: { id: "cus_echo", metadata: { hubspot_contact_id: "501" } } },
+    request: { id: "req_1", idempotency_key: `${STRIPE_IDEMPOTENCY_PREFIX}create:501` },
+  };
+
+  it("are stored IGNORED with their SyncLog entry on arrival and never handed to Inngest", async () => {
+    const r = await receiveStripeWebhook(stripeRequest(ownWrite), recorder);
+    expect(r).toMatchObject({ accepted: 1, handedOff: 0 });
+    expect(sent).toHaveLength(0);
+    const row = await db().webhookEvent.findUniqueOrThrow({
+      where: { provider_dedupeKey: { provider: "STRIPE", dedupeKey: "evt_echo" } },
+    });
+    expect(row).toMatchObject({ status: "IGNORED", error: STRIPE_ECHO_REASON });
+    expect(row.processedAt).not.toBeNull();
+    const logs = await db().syncLog.findMany({ where: { webhookEventId: row.id } });
+    expect(logs).toEqual([
+      expect.objectContaining({ outcome: "skipped_echo", sourceId: "cus_echo", targetId: "501" }),
+    ]);
+    // A repeated delivery changes nothing and logs nothing twice.
+    await receiveStripeWebhook(stripeRequest(ownWrite), recorder);
+    expect(await db().syncLog.count({ where: { webhookEventId: row.id } })).toBe(1);
+  });
+
+  it("someone else's customer change still goes to Inngest", async () => {
+    const foreign = {
+      ...ownWrite,
+      id: "evt_foreign",
+      request: { id: "req_2", idempotency_key: "dashboard-1" },
+    };
+    await receiveStripeWebhook(stripeRequest(foreign), recorder);
+    expect(sent).toHaveLength(1);
+    const row = await db().webhookEvent.findUniqueOrThrow({
+      where: { provider_dedupeKey: { provider: "STRIPE", dedupeKey: "evt_foreign" } },
+    });
+    expect(row.status).toBe("HANDED_OFF");
   });
 });
 

@@ -13,6 +13,8 @@ import { AppError } from "@/lib/errors";
 import { acceptDeliveries, sha256Hex, type TAcceptResult, type TDelivery } from "@/lib/inbox/accept";
 import type { TSendEvents } from "@/lib/inbox/hand-off";
 import { log } from "@/lib/logger";
+import { STRIPE_ECHO_REASON, stripeEchoEntry } from "@/lib/sync/dispatch";
+import { logSync } from "@/lib/sync/sync-log";
 
 /** A HubSpot batch of 100 events is ~40 KB; Stripe events are smaller. Checked before parsing. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -28,7 +30,10 @@ function requireSecret(value: string | undefined, name: string): string {
   return value;
 }
 
-/** Stripe: verify → drop unhandled types → inbox (dedupe on the event id) → Inngest. */
+/**
+ * Stripe: verify → drop unhandled types → inbox (dedupe on the event id) → Inngest. An echo of our own
+ * customer write is stored IGNORED (with its `skipped_echo` SyncLog entry) and goes no further.
+ */
 export async function receiveStripeWebhook(
   request: Request,
   send: TSendEvents = sendToInngest,
@@ -46,7 +51,12 @@ export async function receiveStripeWebhook(
     type: event.type,
     payload: JSON.parse(JSON.stringify(event)) as TDelivery["payload"],
   };
-  const result = await acceptDeliveries([delivery], sha256Hex(raw), send);
+  const echo = (rowId: string) =>
+    stripeEchoEntry({ id: rowId, type: event.type, payload: delivery.payload }, "on arrival");
+  if (echo("")) delivery.ignoredReason = STRIPE_ECHO_REASON;
+  const result = await acceptDeliveries([delivery], sha256Hex(raw), send, (rows) =>
+    logSync(rows.flatMap((r) => echo(r.id) ?? [])),
+  );
   log.info("webhook.stripe.received", {
     eventId: event.id,
     type: event.type,

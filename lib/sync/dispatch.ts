@@ -106,18 +106,39 @@ function hubspotEvents(rows: TRow[], plan: TDispatchPlan): void {
 
 export const STRIPE_ECHO_REASON = "echo: made by RevBridge's own Stripe request";
 
+/**
+ * The SyncLog entry of a Stripe event made by RevBridge's own request (an echo), or undefined when the
+ * event is someone else's. Used on arrival (lib/inbox/receive.ts: the row is stored IGNORED and never
+ * becomes an Inngest event) and here, for rows that reach the dispatcher another way (sweeper, replay).
+ */
+export function stripeEchoEntry(
+  row: Pick<TRow, "id" | "type" | "payload">,
+  where: string,
+): TSyncLogEntry | undefined {
+  const p = row.payload as TObj;
+  const object = (p.data as TObj | undefined)?.object as TObj | undefined;
+  const objectId = str(object?.id);
+  if (
+    !objectId ||
+    !isOwnStripeCustomerChange(row.type, p.request as { idempotency_key?: string } | undefined)
+  )
+    return undefined;
+  const metadata = object?.metadata as TObj | undefined;
+  return {
+    ...pairEntry("stripe_to_hubspot", objectId, str(metadata?.hubspot_contact_id), row.id),
+    outcome: "skipped_echo",
+    message: `${row.type} made by RevBridge's own Stripe request (dropped ${where})`,
+  };
+}
+
 function stripeEvent(row: TRow, plan: TDispatchPlan): TDomainEvent | undefined {
   const p = row.payload as TObj;
   const object = (p.data as TObj | undefined)?.object as TObj | undefined;
   const objectId = str(object?.id);
   if (!objectId) return undefined;
-  if (isOwnStripeCustomerChange(row.type, p.request as { idempotency_key?: string } | undefined)) {
-    const metadata = object?.metadata as TObj | undefined;
-    plan.echoes.push({
-      ...pairEntry("stripe_to_hubspot", objectId, str(metadata?.hubspot_contact_id), row.id),
-      outcome: "skipped_echo",
-      message: `${row.type} made by RevBridge's own Stripe request (dropped by the webhook dispatcher)`,
-    });
+  const echo = stripeEchoEntry(row, "by the webhook dispatcher");
+  if (echo) {
+    plan.echoes.push(echo);
     return undefined;
   }
   return {

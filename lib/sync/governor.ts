@@ -4,6 +4,8 @@ import type { Provider } from "@/lib/generated/prisma/enums";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
 import { DEFAULT_RATE_LIMITS } from "@/lib/settings/rate-limits";
 import { sendWindow } from "@/lib/sync/send-window";
+import { currentLane } from "@/lib/lane";
+import { BulkQueue, type TReservation } from "@/lib/sync/bulk-queue";
 
 /**
  * The rate-limit governor: one token bucket per provider account and bucket, kept in PostgreSQL so
@@ -21,6 +23,9 @@ import { sendWindow } from "@/lib/sync/send-window";
  * A caller never reserves further ahead than `maxWaitMs`: when the queue is longer, nothing is
  * reserved and ProviderRateLimitedError tells it when to come back (Inngest functions turn that into
  * RetryAfterError and sleep without holding a worker).
+ *
+ * Callers in the bulk lane (lib/lane.ts) queue in-process instead and reserve only a short horizon
+ * ahead (lib/sync/bulk-queue.ts), so everyone else finds the bucket at most that deep.
  */
 
 export interface TAcquireOptions {
@@ -56,6 +61,8 @@ export async function acquire(
   options: TAcquireOptions = {},
 ): Promise<number> {
   const tokens = options.tokens ?? 1;
+  if (!options.dryWait && currentLane() === "bulk")
+    return bulkQueue(provider, bucket).take(tokens, options.maxWaitMs ?? 10_000);
   const r = await reserve(provider, bucket, tokens, options.maxWaitMs ?? 10_000);
   if (options.dryWait) return r.waitMs;
   await leave(provider, bucket, r.waitMs, r.limitPerSecond, tokens);
@@ -92,6 +99,7 @@ export function acquireShared(
   options: { maxWaitMs?: number } = {},
 ): Promise<number> {
   const maxWaitMs = options.maxWaitMs ?? 10_000;
+  if (currentLane() === "bulk") return bulkQueue(provider, bucket).take(1, maxWaitMs);
   const key = `${provider}\n${bucket}\n${maxWaitMs}`;
   return new Promise((resolve, reject) => {
     let group = groups.get(key);
@@ -122,12 +130,22 @@ async function grantGroup(provider: Provider, bucket: string, maxWaitMs: number,
   });
 }
 
-interface TReservation {
-  /** Until the last of the tokens reserved may start. */
-  waitMs: number;
-  rate: number;
-  /** burst + rate: the most the bucket lets start in any second. */
-  limitPerSecond: number;
+const bulkQueues = new Map<string, BulkQueue>();
+
+/** This process's bulk line for one bucket. */
+function bulkQueue(provider: Provider, bucket: string): BulkQueue {
+  const key = `${provider}\n${bucket}`;
+  let q = bulkQueues.get(key);
+  if (!q) {
+    q = new BulkQueue(
+      (tokens, maxWaitMs) => reserve(provider, bucket, tokens, maxWaitMs),
+      (waitMs, r, tokens) => leave(provider, bucket, waitMs, r.limitPerSecond, tokens),
+      provider,
+      bucket,
+    );
+    bulkQueues.set(key, q);
+  }
+  return q;
 }
 
 /** Reserves `tokens` in one statement, or throws ProviderRateLimitedError beyond `maxWaitMs`. */

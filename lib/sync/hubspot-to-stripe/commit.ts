@@ -93,8 +93,12 @@ export async function commitStripeWrites(written: TWritten[]): Promise<string[]>
         // Cannot happen (every contact is updated or inserted); a lost row must fail the step, not vanish.
         if (!id) throw new Error(`pair of contact ${x.w.contactId} was neither updated nor created`);
         mapIds.set(x, id);
-        await markClocksWritten(tx, id, "HUBSPOT", x.w.newest);
       }
+      await markClocksWritten(
+        tx,
+        "HUBSPOT",
+        round.map((x) => ({ mapId: mapIds.get(x)!, written: x.w.newest })),
+      );
     }
     await recordWrites(
       written.map((x) => ({ system: "STRIPE", objectId: x.customerId, values: x.w.values, keys: x.keys })),

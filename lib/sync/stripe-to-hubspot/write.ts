@@ -9,8 +9,8 @@ import { claimObservations, followUpNewest, markClocksWritten } from "@/lib/sync
 import { markPairError, markWriteDeadLettered } from "@/lib/sync/pair-status";
 import { later } from "@/lib/sync/staleness";
 import type { THubspotWrite } from "@/lib/sync/stripe-to-hubspot/decide";
-import { logSync, pairEntry } from "@/lib/sync/sync-log";
-import { claimSourceState, resyncIfOvertaken } from "@/lib/sync/write-order";
+import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
+import { claimSourceStates, resyncIfOvertakenMany } from "@/lib/sync/write-order";
 
 /**
  * Stripe → HubSpot, last steps: one HubSpot batch update/upsert (≤ 100), the records a 207 rejected
@@ -37,13 +37,19 @@ interface TWritten {
  */
 const COMMIT_TX = { maxWait: 15_000, timeout: 60_000 };
 
-/** Records one pair's successful write (inside the batch's transaction); returns the pair's id. */
-async function commitOne(
+type TMap = Awaited<ReturnType<Prisma.TransactionClient["contactCustomerMap"]["findMany"]>>[number];
+
+/**
+ * Records one pair's mapping (inside the batch's transaction); returns the pair's id and a note. The
+ * ledger, SyncLog and clock statements of the batch are made once for all records (commitHubspotWrites):
+ * under a burst every round trip inside the transaction waits on a busy event loop.
+ */
+async function commitPair(
   tx: Prisma.TransactionClient,
-  { w, contactId, created }: TWritten,
+  { w, contactId }: TWritten,
+  existing: TMap | undefined,
   writtenAt: Date,
-): Promise<string | undefined> {
-  const existing = await tx.contactCustomerMap.findUnique({ where: { stripeCustomerId: w.customerId } });
+): Promise<{ pairId?: string; note: string }> {
   let note = "";
   let pairId = existing?.id;
   await tx.$executeRaw`SAVEPOINT map_insert`;
@@ -80,22 +86,7 @@ async function commitOne(
     note = ` (contact ${contactId} is already paired with another customer: not remapped)`;
     pairId = existing?.id;
   }
-  if (pairId) await markClocksWritten(tx, pairId, "STRIPE", w.newest);
-  await recordWrites([{ system: "HUBSPOT", objectId: contactId, values: w.values, keys: w.keys }], tx);
-  await logSync(
-    [
-      {
-        ...pairEntry(DIRECTION, w.customerId, contactId, w.webhookEventId),
-        outcome: "applied",
-        statusCode: 200,
-        // Lag to the moment HubSpot answered the write (it holds the values from then on).
-        lagMs: writtenAt.getTime() - w.created * 1000,
-        message: `${w.nearMiss ? "near-miss echo: " : ""}${created ? "created" : "updated"} contact: ${w.keys.join(", ")}${note}`,
-      },
-    ],
-    tx,
-  );
-  return pairId;
+  return { pairId, note };
 }
 
 /** Records successful contact writes: mapping, ledger and SyncLog, in one transaction per batch. */
@@ -103,16 +94,41 @@ async function commitHubspotWrites(written: TWritten[], writtenAt: Date): Promis
   if (written.length === 0) return;
   const pairs = await db().$transaction(async (tx) => {
     const out: { mapId: string; contactId: string; customerId: string; w: THubspotWrite }[] = [];
+    const existing = await tx.contactCustomerMap.findMany({
+      where: { stripeCustomerId: { in: written.map((x) => x.w.customerId) } },
+    });
+    const existingBy = new Map(existing.map((m) => [m.stripeCustomerId, m]));
+    const logs: TSyncLogEntry[] = [];
     for (const one of written) {
-      const mapId = await commitOne(tx, one, writtenAt);
-      if (mapId) out.push({ mapId, contactId: one.contactId, customerId: one.w.customerId, w: one.w });
+      const { w, contactId, created } = one;
+      const { pairId, note } = await commitPair(tx, one, existingBy.get(w.customerId), writtenAt);
+      if (pairId) out.push({ mapId: pairId, contactId, customerId: w.customerId, w });
+      logs.push({
+        ...pairEntry(DIRECTION, w.customerId, contactId, w.webhookEventId),
+        outcome: "applied",
+        statusCode: 200,
+        // Lag to the moment HubSpot answered the write (it holds the values from then on).
+        lagMs: writtenAt.getTime() - w.created * 1000,
+        message: `${w.nearMiss ? "near-miss echo: " : ""}${created ? "created" : "updated"} contact: ${w.keys.join(", ")}${note}`,
+      });
     }
+    await markClocksWritten(
+      tx,
+      "STRIPE",
+      out.map((p) => ({ mapId: p.mapId, written: p.w.newest })),
+    );
+    await recordWrites(
+      written.map((x) => ({ system: "HUBSPOT", objectId: x.contactId, values: x.w.values, keys: x.w.keys })),
+      tx,
+    );
+    await logSync(logs, tx);
     return out;
   }, COMMIT_TX);
-  for (const { w, ...pair } of pairs) {
-    await resyncIfOvertaken(DIRECTION, pair, w.created * 1000);
-    await followUpNewest(DIRECTION, pair, w.newest);
-  }
+  await resyncIfOvertakenMany(
+    DIRECTION,
+    pairs.map(({ w, ...pair }) => ({ pair, stateAtMs: w.created * 1000 })),
+  );
+  for (const { w, ...pair } of pairs) await followUpNewest(DIRECTION, pair, w.newest);
 }
 
 /**
@@ -124,10 +140,19 @@ async function claimStates(writes: THubspotWrite[]): Promise<THubspotWrite[]> {
     where: { stripeCustomerId: { in: writes.map((w) => w.customerId) } },
   });
   const mapBy = new Map(maps.map((m) => [m.stripeCustomerId, m]));
+  // One statement for the batch (customers are distinct within a batch: the triage folds them).
+  const claimed = await claimSourceStates(
+    DIRECTION,
+    writes.flatMap((w) => {
+      const m = mapBy.get(w.customerId);
+      return m ? [{ mapId: m.id, stateAtMs: w.created * 1000 }] : [];
+    }),
+  );
   const kept: THubspotWrite[] = [];
+  const stale: TSyncLogEntry[] = [];
   for (const w of writes) {
     const m = mapBy.get(w.customerId);
-    if (!m || (await claimSourceState(DIRECTION, m.id, w.created * 1000))) {
+    if (!m || claimed.has(m.id)) {
       kept.push(w);
       continue;
     }
@@ -137,14 +162,13 @@ async function claimStates(writes: THubspotWrite[]): Promise<THubspotWrite[]> {
       { mapId: m.id, contactId: m.hubspotContactId, customerId: m.stripeCustomerId },
       {},
     );
-    await logSync([
-      {
-        ...pairEntry(DIRECTION, w.customerId, m.hubspotContactId, w.webhookEventId),
-        outcome: "skipped_stale",
-        message: "a newer state of the customer is being written by another run",
-      },
-    ]);
+    stale.push({
+      ...pairEntry(DIRECTION, w.customerId, m.hubspotContactId, w.webhookEventId),
+      outcome: "skipped_stale",
+      message: "a newer state of the customer is being written by another run",
+    });
   }
+  await logSync(stale);
   return kept;
 }
 
