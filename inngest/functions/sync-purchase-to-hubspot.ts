@@ -1,6 +1,7 @@
 import { inngest } from "@/inngest/client";
 import { stripeObjectChanged } from "@/inngest/events";
 import { deadLetterOnFailure } from "@/lib/dead-letters/record";
+import { inLane } from "@/lib/lane";
 import { toInngestError } from "@/lib/connectors/errors";
 import { releasePurchaseClaims, syncPurchasesToHubspot } from "@/lib/sync/purchase-hubspot";
 import { recordPurchases, unpairedPurchases } from "@/lib/sync/purchases";
@@ -47,6 +48,7 @@ export const syncPurchaseToHubspotFunction = inngest.createFunction(
   },
   async ({ events, step, runId }) => {
     const changes = events.map((e) => stripeObjectChanged.schema.parse(e.data));
+    // Every step in the realtime lane (lib/lane.ts): its own connections, the head of the governor's line.
     const first = await step.run("record-and-send", () =>
       wrap(async () => {
         const ids = await recordPurchases(changes);
@@ -58,7 +60,7 @@ export const syncPurchaseToHubspotFunction = inngest.createFunction(
     if (first.result) return { events: events.length, purchases: ids.length, ...first.result };
     for (let i = 0; i < PAIRING_WAITS; i++) {
       await step.sleep(`wait-for-pairing-${i}`, "1s");
-      const unpaired = await step.run(`check-pairing-${i}`, () => unpairedPurchases(ids));
+      const unpaired = await step.run(`check-pairing-${i}`, () => wrap(() => unpairedPurchases(ids)));
       if (unpaired.length === 0) break;
     }
     const result = await step.run("write-hubspot", () => wrap(() => syncPurchasesToHubspot(ids, runId)));
@@ -68,7 +70,7 @@ export const syncPurchaseToHubspotFunction = inngest.createFunction(
 
 async function wrap<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return await work();
+    return await inLane("realtime", work);
   } catch (error) {
     throw toInngestError(error);
   }
