@@ -1,19 +1,13 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
-import { hubspotCall } from "@/lib/connectors/hubspot/client";
-import { ensureContactProperties } from "@/lib/connectors/hubspot/contacts";
-import { ProviderRejectedError } from "@/lib/connectors/errors";
 import { stripeCall } from "@/lib/connectors/stripe/client";
-import { recordWrites } from "@/lib/sync/ledger";
-import { readMapping } from "@/lib/sync/mapping-settings";
 import { groupFacts, purchaseFact, purchaseKeyOf, type TPurchaseFact } from "@/lib/sync/purchase-facts";
-import { logSync, type TSyncLogEntry } from "@/lib/sync/sync-log";
 import type { TStripeChange } from "@/lib/sync/stripe-to-hubspot/triage";
 
 /**
  * Purchases: Stripe events → one Purchase row per purchase (unique purchaseKey = PaymentIntent id;
- * the other ids that reported it are kept as `ref:<id>` in `sources`) → a HubSpot behavioral event
- * (or a note when the portal has none) and the contact's spend properties.
+ * the other ids that reported it are kept as `ref:<id>` in `sources`); the HubSpot side (event or
+ * note, spend properties) is lib/sync/purchase-hubspot.ts.
  */
 
 /** The objects of a batch's events as the inbox stored them, in one query. */
@@ -46,9 +40,27 @@ async function readObject(change: TStripeChange): Promise<Record<string, unknown
 /**
  * A batch's purchases are recorded holding one connection: a transaction per purchase waited for a
  * pooled connection each time, and behind a burst of H → S writes sharing the pool a batch of 50
- * took 20–35 s to record (the function runs one batch at a time, so every later batch waited too).
+ * took 20–35 s to record.
  */
 const RECORD_TX = { maxWait: 15_000, timeout: 60_000 };
+
+/**
+ * Runs of the purchase function overlap, and the events of one payment (checkout session, invoice,
+ * payment intent) can be in different runs. Each transaction first takes a transaction-scoped advisory
+ * lock on every ref of the batch (in one statement, in key order, so two batches never deadlock): two
+ * runs holding facts that share a ref record one after the other, and the later one finds the row the
+ * earlier one made (READ COMMITTED: each statement sees what committed before it began). Then it locks
+ * the rows its refs match, in id order, so two runs that reach one row through different refs (a late
+ * invoice and a late payment intent of a recorded checkout) fold their sources in turn, not over each other.
+ */
+async function lockRefs(tx: Prisma.TransactionClient, refs: string[]): Promise<void> {
+  if (refs.length === 0) return;
+  await tx.$executeRaw`SELECT count(pg_advisory_xact_lock(k)) FROM (
+      SELECT DISTINCT hashtextextended(r, 0) AS k FROM unnest(${refs}::text[]) AS r ORDER BY 1) AS keys`;
+  await tx.$executeRaw`SELECT 1 FROM "Purchase"
+      WHERE "purchaseKey" = ANY(${refs}::text[]) OR sources && ${refs.map((r) => `ref:${r}`)}::text[]
+      ORDER BY id FOR UPDATE`;
+}
 
 /** Records the purchases of a batch; returns the ids of purchases not yet on HubSpot. */
 export async function recordPurchases(changes: TStripeChange[]): Promise<string[]> {
@@ -66,6 +78,7 @@ export async function recordPurchases(changes: TStripeChange[]): Promise<string[
     if (fact) facts.push(fact);
   }
   return db().$transaction(async (tx) => {
+    await lockRefs(tx, [...new Set(facts.flatMap((f) => f.refs))]);
     const pending: string[] = [];
     for (const group of groupFacts(facts)) {
       const id = await recordGroup(tx, group);
@@ -137,156 +150,6 @@ export async function unpairedPurchases(ids: string[]): Promise<string[]> {
   return rows.filter((r) => !r.stripeCustomerId || !paired.has(r.stripeCustomerId)).map((r) => r.id);
 }
 
-let behavioralEventsUnavailable = false;
-
-/** Writes the purchases' events (or notes) and the contacts' spend properties; marks them synced. */
-export async function syncPurchasesToHubspot(
-  ids: string[],
-): Promise<{ synced: number; unpaired: number; mode: string }> {
-  const mapping = await readMapping();
-  const props = mapping.purchaseProperties;
-  const rows = await db().purchase.findMany({ where: { id: { in: ids }, hubspotSyncedAt: null } });
-  const maps = await db().contactCustomerMap.findMany({
-    where: {
-      stripeCustomerId: { in: rows.map((r) => r.stripeCustomerId).filter((c): c is string => Boolean(c)) },
-    },
-  });
-  const contactOf = new Map(maps.map((m) => [m.stripeCustomerId, m.hubspotContactId]));
-  const ready = rows.filter((r) => r.stripeCustomerId && contactOf.has(r.stripeCustomerId));
-  // A purchase whose event (or note) went out on an earlier attempt carries its contact already; a retry
-  // after a failed spend write sends only the spend, so HubSpot never gets the purchase twice.
-  const unsent = ready.filter((r) => r.hubspotContactId === null);
-  const logs: TSyncLogEntry[] = rows
-    .filter((r) => !ready.includes(r))
-    .map((r) => ({
-      direction: "purchase" as const,
-      outcome: "skipped_unchanged" as const,
-      sourceSystem: "STRIPE" as const,
-      sourceId: r.purchaseKey,
-      message: `waiting: customer ${r.stripeCustomerId ?? "(none)"} is not paired with a HubSpot contact: purchase recorded; sent once the customer is paired`,
-    }));
-  if (ready.length === 0) {
-    await logSync(logs);
-    return { synced: 0, unpaired: rows.length, mode: "none" };
-  }
-  const amountText = (r: { amount: number }) => (r.amount / 100).toFixed(2);
-  let mode = "behavioral_event";
-  if (unsent.length === 0) mode = "spend_only";
-  else if (mapping.purchaseEventName && !behavioralEventsUnavailable) {
-    try {
-      await hubspotCall("default", (c) =>
-        c.events.send.batchApi.send({
-          inputs: unsent.map((r) => ({
-            eventName: mapping.purchaseEventName!,
-            objectId: contactOf.get(r.stripeCustomerId!)!,
-            occurredAt: r.paidAt,
-            uuid: r.id,
-            properties: { amount: amountText(r), currency: r.currency, purchase_key: r.purchaseKey },
-          })),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ProviderRejectedError && (error.status === 403 || error.status === 404)))
-        throw error;
-      behavioralEventsUnavailable = true;
-      mode = "note";
-    }
-  } else mode = "note";
-  if (mode === "note") {
-    await hubspotCall("default", (c) =>
-      c.crm.objects.notes.batchApi.create({
-        inputs: unsent.map((r) => ({
-          properties: {
-            hs_timestamp: r.paidAt.toISOString(),
-            hs_note_body: `Purchase ${amountText(r)} ${r.currency.toUpperCase()} (Stripe ${r.purchaseKey})`,
-          },
-          associations: [
-            {
-              to: { id: contactOf.get(r.stripeCustomerId!)! },
-              types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 202 }],
-            },
-          ],
-        })),
-      }),
-    );
-  }
-  const now = new Date();
-  // "Event sent" (the contact id) now; "synced" only once the spend below is written too, so a failed
-  // spend write leaves the purchases for the retry instead of losing the lifetime spend.
-  await db().$transaction(
-    unsent.map((r) =>
-      db().purchase.update({
-        where: { id: r.id },
-        data: { hubspotContactId: contactOf.get(r.stripeCustomerId!)! },
-      }),
-    ),
-  );
-  // Spend per contact, from every purchase of every customer paired with it (in the latest currency).
-  const contactIds = [...new Set(ready.map((r) => contactOf.get(r.stripeCustomerId!)!))];
-  await ensureContactProperties([
-    { name: props.lifetimeSpend, label: "Lifetime spend (RevBridge)", type: "number" },
-    { name: props.lastPurchaseDate, label: "Last purchase date (RevBridge)", type: "datetime" },
-    { name: props.currency, label: "Purchase currency (RevBridge)", type: "string" },
-  ]);
-  const inputs: { id: string; properties: Record<string, string> }[] = [];
-  for (const contactId of contactIds) {
-    const all = await db().purchase.findMany({
-      where: { hubspotContactId: contactId },
-      orderBy: { paidAt: "desc" },
-    });
-    const latest = all[0]!;
-    const total = all.filter((p) => p.currency === latest.currency).reduce((s, p) => s + p.amount, 0);
-    inputs.push({
-      id: contactId,
-      properties: {
-        [props.lifetimeSpend]: (total / 100).toFixed(2),
-        [props.lastPurchaseDate]: latest.paidAt.toISOString(),
-        [props.currency]: latest.currency.toUpperCase(),
-      },
-    });
-  }
-  for (let i = 0; i < inputs.length; i += 100) {
-    const chunk = inputs.slice(i, i + 100);
-    await hubspotCall("default", (c) => c.crm.contacts.batchApi.update({ inputs: chunk }));
-  }
-  // The ledger rows (echo suppression) and the pairs' "last sync to HubSpot" commit together.
-  const writtenAt = new Date();
-  await db().$transaction(async (tx) => {
-    await recordWrites(
-      inputs.map((i) => ({
-        system: "HUBSPOT" as const,
-        objectId: i.id,
-        values: i.properties,
-        keys: Object.keys(i.properties),
-      })),
-      tx,
-    );
-    await tx.contactCustomerMap.updateMany({
-      where: { hubspotContactId: { in: contactIds } },
-      data: { lastSyncToHubspotAt: writtenAt },
-    });
-    await tx.purchase.updateMany({
-      where: { id: { in: ready.map((r) => r.id) } },
-      data: { hubspotSyncedAt: now },
-    });
-  });
-  for (const r of ready) {
-    logs.push({
-      direction: "purchase",
-      outcome: "applied",
-      sourceSystem: "STRIPE",
-      sourceId: r.purchaseKey,
-      targetSystem: "HUBSPOT",
-      targetId: contactOf.get(r.stripeCustomerId!)!,
-      statusCode: 200,
-      lagMs: now.getTime() - r.paidAt.getTime(),
-      message: `${!unsent.includes(r) ? "(event sent earlier) " : mode === "note" ? "note + " : "behavioral event + "}spend properties (${r.sources.filter((s) => !s.startsWith("ref:")).join(", ")})`,
-    });
-  }
-  await logSync(logs);
-  return { synced: ready.length, unpaired: rows.length - ready.length, mode };
-}
-
 const TYPE_BY_PREFIX: [string, string][] = [
   ["pi_", "payment_intent.succeeded"],
   ["in_", "invoice.paid"],
@@ -295,7 +158,7 @@ const TYPE_BY_PREFIX: [string, string][] = [
 
 /**
  * Purchases of customers just paired with a contact that are still waiting for HubSpot, as events
- * for the (serialised) purchase function: a purchase that raced its customer's first sync is sent
+ * for the purchase function: a purchase that raced its customer's first sync is sent
  * as soon as the pair exists.
  */
 export async function waitingPurchaseEvents(
