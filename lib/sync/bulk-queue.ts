@@ -23,6 +23,18 @@ export interface TReservation {
   limitPerSecond: number;
 }
 
+/**
+ * When each member of one reservation may start, in order: the reservation's wait is its last token's,
+ * and each earlier token may start 1/rate before the next.
+ */
+export function startWaits(r: TReservation, tokensPerMember: number[]): number[] {
+  let after = tokensPerMember.reduce((n, t) => n + t, 0);
+  return tokensPerMember.map((t) => {
+    after -= t;
+    return Math.max(0, r.waitMs - (after * 1000) / r.rate);
+  });
+}
+
 /** Reserves `tokens` within `maxWaitMs` or throws ProviderRateLimitedError (the governor's statement). */
 export type TReserve = (tokens: number, maxWaitMs: number) => Promise<TReservation>;
 /** Waits until a granted caller may send (the governor's sleep and send window). */
@@ -67,11 +79,6 @@ export class BulkQueue {
     });
   }
 
-  /** Callers waiting here (for tests and the Sync page's diagnostics). */
-  get waiting(): number {
-    return this.waiters.length;
-  }
-
   private async pump(): Promise<void> {
     this.pumping = true;
     try {
@@ -95,13 +102,13 @@ export class BulkQueue {
         }
         this.remove(group);
         this.groupTokens = Math.max(1, Math.floor((r.rate * this.horizonMs) / 2000));
-        // The reservation's wait is its last token's; each earlier token may start 1/rate before.
-        let after = tokens;
-        for (const w of group) {
-          after -= w.tokens;
-          const waitMs = Math.max(0, r.waitMs - (after * 1000) / r.rate);
+        startWaits(
+          r,
+          group.map((w) => w.tokens),
+        ).forEach((waitMs, k) => {
+          const w = group[k]!;
           this.start(waitMs, r, w.tokens).then(() => w.resolve(waitMs), w.reject);
-        }
+        });
       }
     } finally {
       this.pumping = false;

@@ -5,7 +5,7 @@ import { ProviderRateLimitedError } from "@/lib/connectors/errors";
 import { DEFAULT_RATE_LIMITS } from "@/lib/settings/rate-limits";
 import { sendWindow } from "@/lib/sync/send-window";
 import { currentLane } from "@/lib/lane";
-import { BulkQueue, type TReservation } from "@/lib/sync/bulk-queue";
+import { BulkQueue, startWaits, type TReservation } from "@/lib/sync/bulk-queue";
 
 /**
  * The rate-limit governor: one token bucket per provider account and bucket, kept in PostgreSQL so
@@ -123,9 +123,11 @@ async function grantGroup(provider: Provider, bucket: string, maxWaitMs: number,
     for (const m of members) m.reject(error);
     return;
   }
-  // The reservation's wait is the last token's; each earlier one may start 1/rate before the next.
-  members.forEach((m, k) => {
-    const waitMs = Math.max(0, r.waitMs - ((members.length - 1 - k) * 1000) / r.rate);
+  startWaits(
+    r,
+    members.map(() => 1),
+  ).forEach((waitMs, k) => {
+    const m = members[k]!;
     leave(provider, bucket, waitMs, r.limitPerSecond, 1).then(() => m.resolve(waitMs), m.reject);
   });
 }
