@@ -17,7 +17,14 @@ const holder = globalThis as unknown as {
   revbridgePool?: pg.Pool;
   /** The realtime lane's client and pool (lib/lane.ts), opened on its first use. */
   revbridgeRealtimeDb?: PrismaClient;
+  /** The rate-limit governor's connections (governorPool), opened on first use. */
+  revbridgeGovernorPool?: pg.Pool;
 };
+
+const databaseUrl = () => holder.revbridgeDbUrl ?? env().DATABASE_URL;
+
+/** Connections of governorPool(): its statements are single, short and never inside a transaction. */
+const GOVERNOR_POOL_SIZE = 3;
 
 /**
  * Points this process at a database without the rest of the app's configuration: scripts (seed,
@@ -51,14 +58,13 @@ function clientOn(pool: pg.Pool): PrismaClient {
  * customer's few statements on their way to HubSpot waited seconds for one each.
  */
 export function db(): PrismaClient {
-  const url = () => holder.revbridgeDbUrl ?? env().DATABASE_URL;
   if (!holder.revbridgeDb) {
-    holder.revbridgePool = createPool(url(), parseEnv(ZDatabasePoolEnv).DATABASE_POOL_SIZE);
+    holder.revbridgePool = createPool(databaseUrl(), parseEnv(ZDatabasePoolEnv).DATABASE_POOL_SIZE);
     holder.revbridgeDb = clientOn(holder.revbridgePool);
   }
   if (currentLane() !== "realtime") return holder.revbridgeDb;
   holder.revbridgeRealtimeDb ??= clientOn(
-    createPool(url(), parseEnv(ZDatabasePoolEnv).DATABASE_REALTIME_POOL_SIZE),
+    createPool(databaseUrl(), parseEnv(ZDatabasePoolEnv).DATABASE_REALTIME_POOL_SIZE),
   );
   return holder.revbridgeRealtimeDb;
 }
@@ -73,11 +79,25 @@ export function dbPool(): pg.Pool {
   return holder.revbridgePool!;
 }
 
-/** Closes the pool; the next `db()` call opens a new one. */
+/**
+ * The rate-limit governor's own few connections (lib/sync/governor.ts), used through `pg` directly.
+ * Every governed provider call waits for one of its statements; in the shared pool they queued behind
+ * a burst's statements (300–950 ms each during a 10,000-contact intake, pool 100+ deep), and the bulk
+ * lane's reservations fell behind the rate they reserve for: Stripe's bucket ran dry at 60–80 writes a
+ * second instead of 95.
+ */
+export function governorPool(): pg.Pool {
+  holder.revbridgeGovernorPool ??= createPool(databaseUrl(), GOVERNOR_POOL_SIZE);
+  return holder.revbridgeGovernorPool;
+}
+
+/** Closes the pools; the next `db()` call opens new ones. */
 export async function disconnectDb(): Promise<void> {
   const clients = [holder.revbridgeDb, holder.revbridgeRealtimeDb];
+  const governor = holder.revbridgeGovernorPool;
   holder.revbridgeDb = undefined;
   holder.revbridgeRealtimeDb = undefined;
   holder.revbridgePool = undefined;
-  await Promise.all(clients.flatMap((c) => (c ? [c.$disconnect()] : [])));
+  holder.revbridgeGovernorPool = undefined;
+  await Promise.all([...clients.flatMap((c) => (c ? [c.$disconnect()] : [])), governor?.end()]);
 }

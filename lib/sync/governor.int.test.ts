@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { withFreshDatabase } from "@/test/db";
 import { setStripePolicy as setPolicy } from "@/test/rate-limit-policy";
 import { db } from "@/lib/db";
+import { parseEnv, ZDatabasePoolEnv } from "@/lib/env";
+import { inLane } from "@/lib/lane";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
 import { acquire, acquireShared, governorUsage, penalize } from "@/lib/sync/governor";
 
@@ -94,5 +96,22 @@ describe("rate-limit governor (GCRA in PostgreSQL)", () => {
       refused.every((r) => r.status === "rejected" && r.reason instanceof ProviderRateLimitedError),
     ).toBe(true);
     expect((await governorUsage()).find((u) => u.bucket === "t5")?.grantedTotal).toBe(8);
+  });
+
+  it("reserves on connections of its own: a busy shared pool does not delay a grant", async () => {
+    await setPolicy("t6", 50, 5);
+    // Every shared connection busy, as a burst's intake keeps them (`.then` sends the lazy query now).
+    const size = parseEnv(ZDatabasePoolEnv).DATABASE_POOL_SIZE;
+    const busy = Array.from({ length: size + 5 }, () =>
+      db().$queryRaw`SELECT pg_sleep(2)::text AS slept`.then(() => undefined),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    // Both lanes' callers and a 429's pause go through the governor's own pool.
+    await acquire("STRIPE", "t6");
+    await inLane("bulk", () => acquire("STRIPE", "t6"));
+    await penalize("STRIPE", "t6", 10);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await Promise.all(busy);
   });
 });

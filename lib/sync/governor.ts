@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, governorPool } from "@/lib/db";
 import type { Provider } from "@/lib/generated/prisma/enums";
 import { ProviderRateLimitedError } from "@/lib/connectors/errors";
 import { DEFAULT_RATE_LIMITS } from "@/lib/settings/rate-limits";
@@ -160,32 +160,38 @@ async function reserve(
   const fallback = defaultLimit(provider, bucket);
   // One statement: make sure the row exists, read the live policy, reserve if within maxWait.
   // `clock_timestamp()` is the database's clock, so app servers with skewed clocks still agree.
-  const rows = await db().$queryRaw<{ granted: boolean; wait_ms: number; rate: number; burst: number }[]>`
-    WITH policy AS (
+  // $1 provider, $2 bucket, $3/$4 the default rate and burst, $5 tokens, $6 maxWaitMs.
+  const { rows } = await governorPool().query<{
+    granted: boolean;
+    wait_ms: number;
+    rate: number;
+    burst: number;
+  }>(
+    `WITH policy AS (
       SELECT COALESCE(
-               (SELECT "ratePerSecond" FROM "RateLimitPolicy" WHERE provider = ${provider}::"Provider" AND bucket = ${bucket}),
-               ${fallback.ratePerSecond}::float8) AS rate,
+               (SELECT "ratePerSecond" FROM "RateLimitPolicy" WHERE provider = $1::"Provider" AND bucket = $2),
+               $3::float8) AS rate,
              COALESCE(
-               (SELECT burst FROM "RateLimitPolicy" WHERE provider = ${provider}::"Provider" AND bucket = ${bucket}),
-               ${fallback.burst}::int) AS burst
+               (SELECT burst FROM "RateLimitPolicy" WHERE provider = $1::"Provider" AND bucket = $2),
+               $4::int) AS burst
     ), ensure AS (
       INSERT INTO "RateLimitState" (provider, bucket, tat)
-      VALUES (${provider}::"Provider", ${bucket}, clock_timestamp())
+      VALUES ($1::"Provider", $2, clock_timestamp())
       ON CONFLICT (provider, bucket) DO NOTHING
     ), upd AS (
       UPDATE "RateLimitState" s
-         SET tat = GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate),
-             "grantedTotal" = s."grantedTotal" + ${tokens}
+         SET tat = GREATEST(s.tat, clock_timestamp()) + make_interval(secs => $5::float8 / p.rate),
+             "grantedTotal" = s."grantedTotal" + $5::int
         FROM policy p
-       WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket}
-         AND GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate)
+       WHERE s.provider = $1::"Provider" AND s.bucket = $2
+         AND GREATEST(s.tat, clock_timestamp()) + make_interval(secs => $5::float8 / p.rate)
              - make_interval(secs => p.burst::float8 / p.rate)
-             <= clock_timestamp() + make_interval(secs => ${maxWaitMs}::float8 / 1000)
+             <= clock_timestamp() + make_interval(secs => $6::float8 / 1000)
       RETURNING GREATEST(0, EXTRACT(EPOCH FROM (s.tat - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000)::float8 AS wait_ms, p.rate, p.burst
     ), counted AS (
       -- Calls per minute for the Sync page, with the rate in force (only when granted).
       INSERT INTO "RateLimitMinute" (provider, bucket, minute, calls, "ratePerSecond")
-      SELECT ${provider}::"Provider", ${bucket}, date_trunc('minute', clock_timestamp() AT TIME ZONE 'UTC'), ${tokens}, p.rate
+      SELECT $1::"Provider", $2, date_trunc('minute', clock_timestamp() AT TIME ZONE 'UTC'), $5::int, p.rate
         FROM upd, policy p
       ON CONFLICT (provider, bucket, minute) DO UPDATE
         SET calls = "RateLimitMinute".calls + EXCLUDED.calls, "ratePerSecond" = EXCLUDED."ratePerSecond"
@@ -194,11 +200,13 @@ async function reserve(
     UNION ALL
     SELECT false AS granted,
            GREATEST(0, EXTRACT(EPOCH FROM (
-             GREATEST(s.tat, clock_timestamp()) + make_interval(secs => ${tokens}::float8 / p.rate)
-             - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000 - ${maxWaitMs})::float8,
+             GREATEST(s.tat, clock_timestamp()) + make_interval(secs => $5::float8 / p.rate)
+             - make_interval(secs => p.burst::float8 / p.rate) - clock_timestamp())) * 1000 - $6::float8)::float8,
            p.rate, p.burst
       FROM "RateLimitState" s, policy p
-     WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket} AND NOT EXISTS (SELECT 1 FROM upd)`;
+     WHERE s.provider = $1::"Provider" AND s.bucket = $2 AND NOT EXISTS (SELECT 1 FROM upd)`,
+    [provider, bucket, fallback.ratePerSecond, fallback.burst, tokens, maxWaitMs],
+  );
   const row = rows[0];
   // First call for a bucket: the INSERT and the UPDATE see the same snapshot, so the row is not
   // visible to the UPDATE yet. Try again now that it exists.
@@ -220,28 +228,36 @@ async function reserve(
  */
 export async function penalize(provider: Provider, bucket: string, retryAfterMs: number): Promise<void> {
   const fallback = defaultLimit(provider, bucket);
-  await db().$executeRaw`
-    INSERT INTO "RateLimitState" (provider, bucket, tat, "throttledTotal", "pausedUntil")
-    VALUES (${provider}::"Provider", ${bucket}, clock_timestamp(), 0, NULL)
-    ON CONFLICT (provider, bucket) DO NOTHING`;
-  await db().$executeRaw`
-    UPDATE "RateLimitState" s
-       SET "pausedUntil" = clock_timestamp() + make_interval(secs => ${retryAfterMs}::float8 / 1000),
-           -- The next request may start at tat - burst/rate + 1/rate; place that at the pause's end.
-           tat = GREATEST(s.tat, clock_timestamp() + make_interval(secs => ${retryAfterMs}::float8 / 1000)
-                 + make_interval(secs => (COALESCE(p.burst, ${fallback.burst}) - 1)::float8
-                                         / COALESCE(p."ratePerSecond", ${fallback.ratePerSecond}::float8))),
-           "throttledTotal" = s."throttledTotal" + 1
-      FROM (SELECT 1) one
-      LEFT JOIN "RateLimitPolicy" p ON p.provider = ${provider}::"Provider" AND p.bucket = ${bucket}
-     WHERE s.provider = ${provider}::"Provider" AND s.bucket = ${bucket}`;
-  await db().$executeRaw`
-    INSERT INTO "RateLimitMinute" (provider, bucket, minute, throttled, "ratePerSecond")
-    SELECT ${provider}::"Provider", ${bucket}, date_trunc('minute', clock_timestamp() AT TIME ZONE 'UTC'), 1,
-           COALESCE(p."ratePerSecond", ${fallback.ratePerSecond}::float8)
-      FROM (SELECT 1) one
-      LEFT JOIN "RateLimitPolicy" p ON p.provider = ${provider}::"Provider" AND p.bucket = ${bucket}
-    ON CONFLICT (provider, bucket, minute) DO UPDATE SET throttled = "RateLimitMinute".throttled + 1`;
+  // $1 provider, $2 bucket, $3 retryAfterMs, $4/$5 the default burst and rate.
+  const pool = governorPool();
+  await pool.query(
+    `INSERT INTO "RateLimitState" (provider, bucket, tat, "throttledTotal", "pausedUntil")
+     VALUES ($1::"Provider", $2, clock_timestamp(), 0, NULL)
+     ON CONFLICT (provider, bucket) DO NOTHING`,
+    [provider, bucket],
+  );
+  await pool.query(
+    `UPDATE "RateLimitState" s
+        SET "pausedUntil" = clock_timestamp() + make_interval(secs => $3::float8 / 1000),
+            -- The next request may start at tat - burst/rate + 1/rate; place that at the pause's end.
+            tat = GREATEST(s.tat, clock_timestamp() + make_interval(secs => $3::float8 / 1000)
+                  + make_interval(secs => (COALESCE(p.burst, $4::int) - 1)::float8
+                                          / COALESCE(p."ratePerSecond", $5::float8))),
+            "throttledTotal" = s."throttledTotal" + 1
+       FROM (SELECT 1) one
+       LEFT JOIN "RateLimitPolicy" p ON p.provider = $1::"Provider" AND p.bucket = $2
+      WHERE s.provider = $1::"Provider" AND s.bucket = $2`,
+    [provider, bucket, retryAfterMs, fallback.burst, fallback.ratePerSecond],
+  );
+  await pool.query(
+    `INSERT INTO "RateLimitMinute" (provider, bucket, minute, throttled, "ratePerSecond")
+     SELECT $1::"Provider", $2, date_trunc('minute', clock_timestamp() AT TIME ZONE 'UTC'), 1,
+            COALESCE(p."ratePerSecond", $3::float8)
+       FROM (SELECT 1) one
+       LEFT JOIN "RateLimitPolicy" p ON p.provider = $1::"Provider" AND p.bucket = $2
+     ON CONFLICT (provider, bucket, minute) DO UPDATE SET throttled = "RateLimitMinute".throttled + 1`,
+    [provider, bucket, fallback.ratePerSecond],
+  );
 }
 
 export interface TGovernorUsage {
