@@ -104,12 +104,15 @@ export async function syncPurchasesToHubspot(
   const mode = unsent.length === 0 ? "spend_only" : await sendPurchaseEvents(unsent, contactOfRow, mapping);
   const now = new Date();
   // "Event sent" (the contact id) now; "synced" only once the spend below is written too, so a failed
-  // spend write leaves the purchases for the retry instead of losing the lifetime spend.
-  await db().$transaction(
-    unsent.map((r) =>
-      db().purchase.update({ where: { id: r.id }, data: { hubspotContactId: contactOfRow(r) } }),
-    ),
-  );
+  // spend write leaves the purchases for the retry instead of losing the lifetime spend. One statement:
+  // as a transaction of one UPDATE per purchase it outlived Prisma's 5 s transaction timeout under a
+  // burst (every round trip waiting for a busy event loop), failed after the events had gone out, and
+  // the retry sent them again.
+  if (unsent.length > 0)
+    await db().$executeRaw`
+      UPDATE "Purchase" p SET "hubspotContactId" = u.contact
+        FROM unnest(${unsent.map((r) => r.id)}::text[], ${unsent.map(contactOfRow)}::text[]) AS u(id, contact)
+       WHERE p.id = u.id`;
   const contactIds = [...new Set(ready.map(contactOfRow))];
   const inputs = await writeSpend(contactIds, mapping);
   // The ledger rows (echo suppression) and the pairs' "last sync to HubSpot" commit together.
