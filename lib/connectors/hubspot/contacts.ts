@@ -221,34 +221,56 @@ export async function archiveContact(contactId: string): Promise<void> {
   await hubspotCall("default", (c) => c.crm.contacts.basicApi.archive(contactId));
 }
 
-const ensured = new Set<string>();
+/**
+ * Each property's check (or creation), once per process: the promise is shared, so the concurrent
+ * batches of a burst wait for one check instead of each making their own, and a batch checks its
+ * properties in parallel. (Checked one after another by each batch until the first finished, the first
+ * Stripe → HubSpot batches of a burst spent up to 5 s here.) A failed check is forgotten and retried.
+ */
+const ensuring = new Map<string, Promise<void>>();
+
+async function ensureContactProperty(d: {
+  name: string;
+  label: string;
+  type: "string" | "number" | "datetime";
+}): Promise<void> {
+  try {
+    await hubspotCall("default", (c) => c.crm.properties.coreApi.getByName("contacts", d.name));
+  } catch (error) {
+    if (!(error instanceof ProviderRejectedError) || error.status !== 404) throw error;
+    try {
+      await hubspotCall("default", (c) =>
+        c.crm.properties.coreApi.create("contacts", {
+          name: d.name,
+          label: d.label,
+          type: d.type as never,
+          fieldType: (d.type === "number" ? "number" : d.type === "datetime" ? "date" : "text") as never,
+          groupName: "contactinformation",
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ProviderRejectedError) || err.status !== 409) throw err;
+    }
+  }
+}
 
 /** Creates the custom contact properties RevBridge writes, once per process (409 = already there). */
 export async function ensureContactProperties(
   defs: { name: string; label: string; type: "string" | "number" | "datetime" }[],
 ): Promise<void> {
-  for (const d of defs) {
-    if (ensured.has(d.name)) continue;
-    try {
-      await hubspotCall("default", (c) => c.crm.properties.coreApi.getByName("contacts", d.name));
-    } catch (error) {
-      if (!(error instanceof ProviderRejectedError) || error.status !== 404) throw error;
-      try {
-        await hubspotCall("default", (c) =>
-          c.crm.properties.coreApi.create("contacts", {
-            name: d.name,
-            label: d.label,
-            type: d.type as never,
-            fieldType: (d.type === "number" ? "number" : d.type === "datetime" ? "date" : "text") as never,
-            groupName: "contactinformation",
-          }),
-        );
-      } catch (err) {
-        if (!(err instanceof ProviderRejectedError) || err.status !== 409) throw err;
+  await Promise.all(
+    defs.map((d) => {
+      let check = ensuring.get(d.name);
+      if (!check) {
+        check = ensureContactProperty(d).catch((error: unknown) => {
+          ensuring.delete(d.name);
+          throw error;
+        });
+        ensuring.set(d.name, check);
       }
-    }
-    ensured.add(d.name);
-  }
+      return check;
+    }),
+  );
 }
 
 /** Makes sure every contact property a mapping writes exists (built-ins are found; custom ones are created as text). */
