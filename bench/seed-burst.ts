@@ -9,6 +9,7 @@
  *   npm run bench -- seed-burst                 (BENCH_SYNC_CONTACTS=10000 for the issue's full size)
  *   npm run bench -- seed-burst-faults          (the same with 10 % injected 5xx and timeouts; --faults <percent>)
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { z } from "zod";
 import { numberFlag } from "@/bench/lib/args";
 import { reconcile } from "@/bench/lib/reconcile";
@@ -67,12 +68,20 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
       loadSeconds: env.BENCH_SYNC_LOAD_S,
       tag: "seed",
     };
+    // This process runs both sandboxes and the driver: its stalls delay when the sandboxes see
+    // requests, and a rolling-second limiter then counts requests sent over a longer span.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     const seeded = await driveBurst(stack, load);
+    const loopDuringLoad = loopFigures(loop);
+    loop.reset();
     const { done, hubDoneAt, finishedAt } = await waitForSync(
       stack,
       load,
       seeded.startedAt + env.BENCH_SYNC_TIMEOUT_S * 1000,
     );
+    const loopAfterLoad = loopFigures(loop);
+    loop.disable();
     const counters = await providerCounters(stack);
     await stack.setFaults({});
     // Let late echoes and retries settle before judging duplicates and drift.
@@ -92,6 +101,7 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
       driverStripeCalls: load.customers + load.purchases,
       reconciliation,
       engine: await engineTally(stack),
+      sandboxLoopDelayMs: { duringLoad: loopDuringLoad, untilSynced: loopAfterLoad },
       targets: {
         stripeToHubspotP95Ms: 5000,
         hubspotToStripeSeconds: (1.1 * env.BENCH_SYNC_CONTACTS) / 100,
@@ -104,6 +114,12 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
     else await db.drop();
   }
 }
+
+const loopFigures = (h: IntervalHistogram) => ({
+  p50: Math.round(h.percentile(50) / 1e5) / 10,
+  p99: Math.round(h.percentile(99) / 1e5) / 10,
+  max: Math.round(h.max / 1e5) / 10,
+});
 
 export const run = () => burst(numberFlag("--faults", 0));
 export const runWithFaults = () => burst(numberFlag("--faults", 10));
