@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvCacheForTests } from "@/lib/env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubspotSandbox, type THubspotSandbox } from "@/sandbox/hubspot";
 import { withFreshDatabase } from "@/test/db";
+import { restoreAppEnv, stubAppEnv } from "@/test/env";
 import { ensureContactProperties } from "./contacts";
 
 const database = withFreshDatabase();
@@ -10,16 +10,11 @@ const TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
 
 beforeAll(async () => {
   hubspot = await startHubspotSandbox({ log: () => {}, settings: { accessToken: TOKEN } });
-  vi.stubEnv("DATABASE_URL", database.url());
-  vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(32));
-  vi.stubEnv("HUBSPOT_API_BASE", hubspot.url);
-  vi.stubEnv("HUBSPOT_ACCESS_TOKEN", TOKEN);
-  resetEnvCacheForTests();
+  stubAppEnv(database.url(), { HUBSPOT_API_BASE: hubspot.url, HUBSPOT_ACCESS_TOKEN: TOKEN });
 });
 afterAll(async () => {
   await hubspot.close();
-  vi.unstubAllEnvs();
-  resetEnvCacheForTests();
+  restoreAppEnv();
 });
 
 const requests = async () =>
