@@ -17,6 +17,7 @@ const holder = globalThis as unknown as {
   revbridgePool?: pg.Pool;
   /** The realtime lane's client and pool (lib/lane.ts), opened on its first use. */
   revbridgeRealtimeDb?: PrismaClient;
+  revbridgeRealtimePool?: pg.Pool;
   /** The rate-limit governor's connections (governorPool), opened on first use. */
   revbridgeGovernorPool?: pg.Pool;
 };
@@ -63,9 +64,13 @@ export function db(): PrismaClient {
     holder.revbridgeDb = clientOn(holder.revbridgePool);
   }
   if (currentLane() !== "realtime") return holder.revbridgeDb;
-  holder.revbridgeRealtimeDb ??= clientOn(
-    createPool(databaseUrl(), parseEnv(ZDatabasePoolEnv).DATABASE_REALTIME_POOL_SIZE),
-  );
+  if (!holder.revbridgeRealtimeDb) {
+    holder.revbridgeRealtimePool = createPool(
+      databaseUrl(),
+      parseEnv(ZDatabasePoolEnv).DATABASE_REALTIME_POOL_SIZE,
+    );
+    holder.revbridgeRealtimeDb = clientOn(holder.revbridgeRealtimePool);
+  }
   return holder.revbridgeRealtimeDb;
 }
 
@@ -77,6 +82,12 @@ export function db(): PrismaClient {
 export function dbPool(): pg.Pool {
   db();
   return holder.revbridgePool!;
+}
+
+/** The pool under db() in the current lane (lib/lane.ts): dbPool(), or the realtime lane's own. */
+export function lanePool(): pg.Pool {
+  db();
+  return currentLane() === "realtime" ? holder.revbridgeRealtimePool! : holder.revbridgePool!;
 }
 
 /**
@@ -97,6 +108,7 @@ export async function disconnectDb(): Promise<void> {
   const governor = holder.revbridgeGovernorPool;
   holder.revbridgeDb = undefined;
   holder.revbridgeRealtimeDb = undefined;
+  holder.revbridgeRealtimePool = undefined;
   holder.revbridgePool = undefined;
   holder.revbridgeGovernorPool = undefined;
   await Promise.all([...clients.flatMap((c) => (c ? [c.$disconnect()] : [])), governor?.end()]);

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { db, type Prisma } from "@/lib/db";
+import { dbPool, type Prisma } from "@/lib/db";
 import type { Provider } from "@/lib/generated/prisma/enums";
 import { log } from "@/lib/logger";
 import { handOffRows, type TSendEvents } from "@/lib/inbox/hand-off";
@@ -57,16 +57,40 @@ export async function acceptDeliveries(
   onIgnored?: TOnIgnored,
 ): Promise<TAcceptResult> {
   if (deliveries.length === 0) return { accepted: 0, duplicates: 0, handedOff: 0 };
-  const now = new Date();
-  const created = await db().webhookEvent.createManyAndReturn({
-    data: deliveries.map(({ ignoredReason, ...d }) => ({
-      ...d,
+  // One statement on `pg` directly (as the WeChat callback does): a burst stores ~50,000 deliveries,
+  // and Prisma's own work per statement was a large share of the intake's CPU. Ids are random UUIDs,
+  // as the set-based sync writes use; a repeated delivery is skipped by the unique (provider, dedupeKey).
+  const { rows: created } = await dbPool().query<{
+    id: string;
+    provider: Provider;
+    dedupeKey: string;
+    type: string;
+    status: "RECEIVED" | "IGNORED";
+  }>(
+    `INSERT INTO "WebhookEvent" (id, provider, "dedupeKey", type, payload, "bodySha256", status, error,
+                                 "receivedAt", "processedAt")
+     SELECT gen_random_uuid()::text, d.provider::"Provider", d."dedupeKey", d.type, d.payload, $2,
+            (CASE WHEN d.ignored IS NULL THEN 'RECEIVED' ELSE 'IGNORED' END)::"WebhookStatus", d.ignored,
+            $3::timestamptz AT TIME ZONE 'UTC',
+            CASE WHEN d.ignored IS NULL THEN NULL ELSE $3::timestamptz AT TIME ZONE 'UTC' END
+       FROM jsonb_to_recordset($1::jsonb)
+            AS d(provider text, "dedupeKey" text, type text, payload jsonb, ignored text)
+     ON CONFLICT (provider, "dedupeKey") DO NOTHING
+     RETURNING id, provider::text AS provider, "dedupeKey", type, status::text AS status`,
+    [
+      JSON.stringify(
+        deliveries.map((d) => ({
+          provider: d.provider,
+          dedupeKey: d.dedupeKey,
+          type: d.type,
+          payload: d.payload,
+          ignored: d.ignoredReason ?? null,
+        })),
+      ),
       bodySha256,
-      ...(ignoredReason ? { status: "IGNORED" as const, error: ignoredReason, processedAt: now } : {}),
-    })),
-    skipDuplicates: true,
-    select: { id: true, provider: true, dedupeKey: true, type: true, status: true },
-  });
+      new Date().toISOString(),
+    ],
+  );
   const ignored = created.filter((r) => r.status === "IGNORED");
   if (ignored.length && onIgnored) await onIgnored(ignored);
   let handedOff = 0;

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { type db, lanePool } from "@/lib/db";
 import type { Provider } from "@/lib/generated/prisma/enums";
 
 /** SyncLog.direction values written by the sync engine. */
@@ -33,16 +33,33 @@ export interface TSyncLogEntry {
 
 type Tx = Pick<ReturnType<typeof db>, "syncLog">;
 
-/** One row per decision, so the per-record history explains every write and every skip. */
-export async function logSync(entries: TSyncLogEntry[], tx: Tx = db()): Promise<void> {
+/**
+ * One row per decision, so the per-record history explains every write and every skip. Inside a
+ * transaction through its Prisma client; otherwise one statement on `pg` directly: the echo of every
+ * HubSpot → Stripe write is logged here on arrival (10,000 rows a seed burst), and Prisma's own work
+ * per statement was a large share of the intake's CPU.
+ */
+export async function logSync(entries: TSyncLogEntry[], tx?: Tx): Promise<void> {
   if (entries.length === 0) return;
-  await tx.syncLog.createMany({
-    data: entries.map((e) => ({
-      ...e,
-      lagMs: e.lagMs === undefined ? undefined : Math.max(0, Math.round(e.lagMs)),
-      message: e.message?.slice(0, 1000),
-    })),
-  });
+  const rows = entries.map((e) => ({
+    ...e,
+    lagMs: e.lagMs === undefined ? undefined : Math.max(0, Math.round(e.lagMs)),
+    message: e.message?.slice(0, 1000),
+  }));
+  if (tx) {
+    await tx.syncLog.createMany({ data: rows });
+    return;
+  }
+  await lanePool().query(
+    `INSERT INTO "SyncLog" (id, direction, outcome, "sourceSystem", "sourceId", "targetSystem", "targetId",
+                            "statusCode", "lagMs", message, "webhookEventId", "createdAt")
+     SELECT gen_random_uuid()::text, r.direction, r.outcome, r."sourceSystem"::"Provider", r."sourceId",
+            r."targetSystem"::"Provider", r."targetId", r."statusCode", r."lagMs", r.message, r."webhookEventId",
+            $2::timestamptz AT TIME ZONE 'UTC'
+       FROM jsonb_to_recordset($1::jsonb) AS r(direction text, outcome text, "sourceSystem" text, "sourceId" text,
+            "targetSystem" text, "targetId" text, "statusCode" int, "lagMs" int, message text, "webhookEventId" text)`,
+    [JSON.stringify(rows), new Date().toISOString()],
+  );
 }
 
 export type TPairDirection = Exclude<TSyncDirection, "purchase">;
