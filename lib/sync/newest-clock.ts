@@ -99,18 +99,10 @@ export async function resyncPair(direction: TPairDirection, pair: TPairIds, reas
 }
 
 /**
- * After a write of `direction` (or a write skipped for a newer state): re-sync when a field written is
- * no longer the newest, or a newest edit of the source is still owed to the target.
+ * After writes of `direction` (or writes skipped for a newer state), with one read of the pairs'
+ * clocks: re-sync a pair when a field written is no longer the newest, or a newest edit of the source
+ * is still owed to the target. Returns the ids of the pairs re-synced.
  */
-export async function followUpNewest(
-  direction: TPairDirection,
-  pair: TPairIds,
-  written: Record<string, string | null>,
-): Promise<boolean> {
-  return (await followUpNewestMany(direction, [{ pair, written }])).has(pair.mapId);
-}
-
-/** followUpNewest for many pairs with one read of their clocks; returns the ids of the pairs re-synced. */
 export async function followUpNewestMany(
   direction: TPairDirection,
   items: { pair: TPairIds; written: Record<string, string | null> }[],

@@ -133,7 +133,7 @@ async function commitHubspotWrites(written: TWritten[], writtenAt: Date): Promis
     DIRECTION,
     pairs.map(({ w, ...pair }) => ({ pair, stateAtMs: w.created * 1000 })),
   );
-  // One read of every pair's clocks (one round trip per pair was ~1 s of a batch under a burst).
+  // One read of every pair's clocks, not a round trip per pair (each waits for a busy loop in a burst).
   await followUpNewestMany(
     DIRECTION,
     pairs.map(({ w, ...pair }) => ({ pair, written: w.newest })),
