@@ -23,9 +23,13 @@ import {
 
 setUpSyncHarness();
 
+/** Customer reads the Stripe sandbox answered (the app's re-reads and this file's own). */
+const customerReads = async () => (await counters(str.url)).byRoute["GET /v1/customers/:customer"] ?? 0;
+
 describe("Stripe → HubSpot", () => {
   it("upserts the contact from a new customer, links it, and drops the HubSpot echo", async () => {
     const writesBefore = await hubspotContactWrites();
+    const readsBefore = await customerReads();
     const customer = await stripe.customers.create({
       email: "grace@example.com",
       name: "Grace Brewster Hopper",
@@ -45,6 +49,8 @@ describe("Stripe → HubSpot", () => {
     await quiet();
     // One contact write; the customer.updated our link causes is an echo and writes nothing more.
     expect((await hubspotContactWrites()) - writesBefore).toBe(1);
+    // A new customer is written as its event shows it: no Stripe read on the way (decide.ts).
+    expect((await customerReads()) - readsBefore).toBe(0);
     // The dispatcher dropped that echo before it became a sync run (lib/sync/dispatch.ts).
     const linkEchoes = await db().webhookEvent.findMany({
       where: {
@@ -194,6 +200,7 @@ describe("Stripe → HubSpot", () => {
     const UPDATE = "POST /crm/v3/objects/:objectType/batch/update";
     const updates = async () => (await counters(hub.url)).byRoute[UPDATE] ?? 0;
     const before = await updates();
+    const readsBefore = await customerReads();
     // The first state's contact write is slow to land…
     hub.standIn.faults.configure({
       latencyMs: 4_000,
@@ -216,6 +223,8 @@ describe("Stripe → HubSpot", () => {
     await new Promise((r) => setTimeout(r, 4_500));
     await quiet();
     expect((await rawContact(map.hubspotContactId)).properties.city).toBe("Newtown");
+    // A paired customer's events are hints: each run read the customer again.
+    expect((await customerReads()) - readsBefore).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it("dead-letters a change whose HubSpot writes keep failing until retries run out", async () => {

@@ -12,8 +12,8 @@ import type { TCustomerCandidate } from "@/lib/sync/stripe-to-hubspot/triage";
 import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
 /**
- * Stripe → HubSpot, second step: re-reads the candidate customers (the webhook body is a hint) and
- * decides what HubSpot needs (echo by the write ledger, "HubSpot already holds these values").
+ * Stripe → HubSpot, second step: re-reads the candidate customers (the webhook body is a hint;
+ * see currentCustomer) and decides what HubSpot needs (echo by the write ledger, "HubSpot already holds these values").
  */
 
 export interface THubspotWrite {
@@ -37,24 +37,33 @@ export interface THubspotWrite {
 
 const DIRECTION = "stripe_to_hubspot" as const;
 
+/**
+ * The customer to write. A customer no pair and no write of ours has touched yet is taken from its
+ * event (the triage keeps that only when no other event of the batch shares its second): no write of
+ * ours is known to be newer than it, and the re-read cost a governed Stripe call (~1 s in a burst's line) on
+ * the path of every new customer. Anything else is read again: the webhook body is a hint.
+ */
+async function currentCustomer(
+  c: TCustomerCandidate,
+  mapBy: Map<string, unknown>,
+  recent: Map<string, unknown[]>,
+): Promise<Stripe.Customer | Stripe.DeletedCustomer> {
+  if (c.snapshot && !mapBy.has(c.customerId) && !recent.get(c.customerId)?.length)
+    return c.snapshot as unknown as Stripe.Customer;
+  return stripeCall((s) => s.customers.retrieve(c.customerId));
+}
+
 export async function readAndDecideCustomers(candidates: TCustomerCandidate[]): Promise<THubspotWrite[]> {
   if (candidates.length === 0) return [];
   const mapping = await readMapping();
   const logs: TSyncLogEntry[] = [];
-  const customers = await Promise.all(
-    candidates.map(
-      (c) =>
-        stripeCall((s) => s.customers.retrieve(c.customerId)) as Promise<
-          Stripe.Customer | Stripe.DeletedCustomer
-        >,
-    ),
-  );
   const ids = candidates.map((c) => c.customerId);
   const [maps, recent] = await Promise.all([
     db().contactCustomerMap.findMany({ where: { stripeCustomerId: { in: ids } } }),
     recentWrites("STRIPE", ids),
   ]);
   const mapBy = new Map(maps.map((m) => [m.stripeCustomerId, m]));
+  const customers = await Promise.all(candidates.map((c) => currentCustomer(c, mapBy, recent)));
   const lastHub = await lastWrittenHash(
     "HUBSPOT",
     maps.map((m) => m.hubspotContactId),

@@ -12,7 +12,8 @@ import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 /**
  * Stripe → HubSpot, first step: decides without calling Stripe. Deletions update the mapping (and
  * archive the contact when configured); our own requests (by our Idempotency-Key) are echoes; events
- * older than the newest applied `created` are stale. What remains is re-read (decide.ts).
+ * older than the newest applied `created` are stale. What remains goes to decide.ts (re-read there
+ * unless it is a new customer whose event shows it whole).
  */
 
 export interface TStripeChange {
@@ -37,7 +38,22 @@ export interface TCustomerCandidate {
   claimed?: string[];
   /** No pair yet: the `newest` edits, to start the clocks of the pair the write creates. */
   observations?: TObservation[];
+  /**
+   * No pair yet: the customer as the batch's newest event showed it, when that event alone holds its
+   * second (decide.ts may write it instead of re-reading the customer).
+   */
+  snapshot?: Record<string, unknown>;
   webhookEventId?: string;
+}
+
+/** The object of the newest event, unless another event of the same second could be newer. */
+function newestSnapshot(views: TStripeEventView[]): Record<string, unknown> | undefined {
+  const newest = views.reduce<TStripeEventView | undefined>(
+    (a, v) => (!a || v.created > a.created ? v : a),
+    undefined,
+  );
+  if (!newest || newest.object.object !== "customer") return undefined;
+  return views.filter((v) => v.created === newest.created).length === 1 ? newest.object : undefined;
 }
 
 const DIRECTION = "stripe_to_hubspot" as const;
@@ -159,6 +175,7 @@ export async function triageCustomerChanges(changes: TStripeChange[]): Promise<T
       foreign: c.foreign,
       ...(claimed.length ? { claimed } : {}),
       ...(m ? {} : { observations }),
+      ...(m || c.force ? {} : { snapshot: newestSnapshot(c.views) }),
       webhookEventId: c.webhookEventId,
     });
   }
