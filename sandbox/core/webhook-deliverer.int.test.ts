@@ -160,6 +160,26 @@ describe("createWebhookDeliverer", () => {
     expect(received).toHaveLength(1);
   });
 
+  it("keeps at most `keep` deliveries, forgetting the oldest settled ones and never one still owed", async () => {
+    const d = createWebhookDeliverer({
+      name: "test",
+      sign: () => ({}),
+      retryDelaysMs: [],
+      keep: 10,
+      knobs: { targetUrl: receiverUrl, paused: true },
+      log: () => {},
+    });
+    deliverer = d;
+    const owed = [0, 1, 2].map(() => d.enqueue({ label: "held", render: () => "{}" }));
+    d.configure({ targetUrl: null }); // what follows settles at once, as `skipped`
+    const settled = [...Array(30).keys()].map(() => d.enqueue({ label: "skipped", render: () => "{}" }));
+    const kept = d.deliveries().map((r) => r.id);
+    expect(kept.length).toBeLessThanOrEqual(10);
+    expect(kept.slice(0, 3)).toEqual(owed);
+    expect(kept.at(-1)).toBe(settled.at(-1));
+    expect(kept.slice(3)).toEqual(settled.slice(settled.length - (kept.length - 3)));
+  });
+
   it("records deliveries as skipped when no target is configured", async () => {
     const d = makeDeliverer({ targetUrl: null });
     d.enqueue({ label: "x", render: () => "{}" });

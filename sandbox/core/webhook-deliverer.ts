@@ -98,7 +98,9 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
   const timers = new Set<NodeJS.Timeout>();
   let knobs = ZWebhookKnobs.parse(options.knobs ?? {});
   let random = knobs.seed === undefined ? Math.random : createSeededRandom(knobs.seed);
-  let records: TDeliveryRecord[] = [];
+  // Insertion-ordered, by id: a burst of 10,000 deliveries scanned an array on every find and trim,
+  // and that made the sandbox's own process the slowest reader of the requests it rate-limits.
+  const records = new Map<string, TDeliveryRecord>();
   const renders = new Map<string, TEnqueueInput>();
   const held: string[] = [];
   const inFlight = new Set<string>();
@@ -131,15 +133,8 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
       createdAt: new Date().toISOString(),
       attempts: [],
     };
-    records.push(record);
-    if (records.length > keep) {
-      // Only settled deliveries are forgotten: one still scheduled or held (an outage) must still go out.
-      const excess = records.length - keep;
-      const dropped = records.filter(isSettled).slice(0, excess);
-      const gone = new Set(dropped.map((d) => d.id));
-      records = records.filter((r) => !gone.has(r.id));
-      for (const d of dropped) renders.delete(d.id);
-    }
+    records.set(id, record);
+    if (records.size > keep) forgetOldest();
     if (record.state === "scheduled") {
       renders.set(id, input);
       const jitter = knobs.reorderJitterMs > 0 ? Math.floor(random() * knobs.reorderJitterMs) : 0;
@@ -153,9 +148,26 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
     return r.state === "delivered" || r.state === "failed" || r.state === "skipped";
   }
 
-  function find(id: string): TDeliveryRecord | undefined {
-    return records.find((r) => r.id === id);
+  /**
+   * Forgets the oldest settled deliveries down to 90 % of `keep`, so the scan runs once per tenth of
+   * `keep` new deliveries, not on each. Only settled ones go: one still scheduled or held (an outage)
+   * must still go out.
+   */
+  function forgetOldest(): void {
+    const target = Math.floor(keep * 0.9);
+    for (const [id, r] of records) {
+      if (records.size <= target) break;
+      if (!isSettled(r)) continue;
+      records.delete(id);
+      renders.delete(id);
+    }
   }
+
+  function find(id: string): TDeliveryRecord | undefined {
+    return records.get(id);
+  }
+
+  const list = (): TDeliveryRecord[] => [...records.values()];
 
   function schedule(id: string, delayMs: number): void {
     const record = find(id);
@@ -262,7 +274,7 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
   ) {
     return new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (!predicate(records)) return;
+        if (!predicate(list())) return;
         cleanup();
         resolve();
       };
@@ -290,14 +302,14 @@ export function createWebhookDeliverer(options: TDelivererOptions) {
     enqueue,
     configure,
     knobs: (): TWebhookKnobs => ({ ...knobs }),
-    deliveries: (): TDeliveryRecord[] => structuredClone(records),
+    deliveries: (): TDeliveryRecord[] => structuredClone(list()),
     waitFor,
     waitForIdle,
     isIdle,
     /** Drops queued work and history; keeps the target URL and other knobs unless `knobs` is given. */
     reset(nextKnobs?: TWebhookKnobsInput): void {
       cancelAll();
-      records = [];
+      records.clear();
       renders.clear();
       if (nextKnobs) configure(nextKnobs);
       events.emit("change");

@@ -43,4 +43,21 @@ describe("idempotency store", () => {
     now = IDEMPOTENCY_TTL_MS + 1;
     expect(store.begin("k2", "other").kind).toBe("execute");
   });
+
+  it("expires keys in the order they were saved, each after its own 24 hours", () => {
+    let now = 0;
+    const store = createIdempotencyStore(() => now);
+    const save = (key: string) => {
+      const d = store.begin(key, "A");
+      if (d.kind === "execute") d.complete({ status: 200, body: { key }, headers: {} }, true);
+    };
+    save("old");
+    now = 1_000;
+    save("young");
+    now = IDEMPOTENCY_TTL_MS + 500;
+    save("new");
+    expect(store.size()).toBe(2);
+    expect(store.begin("young", "A").kind).toBe("replay");
+    expect(store.begin("old", "B").kind).toBe("execute");
+  });
 });
