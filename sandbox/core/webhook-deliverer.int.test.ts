@@ -160,7 +160,7 @@ describe("createWebhookDeliverer", () => {
     expect(received).toHaveLength(1);
   });
 
-  it("keeps at most `keep` deliveries, forgetting the oldest settled ones and never one still owed", async () => {
+  it("keeps at most `keep` deliveries, forgetting the oldest settled ones and never one still owed", () => {
     const d = createWebhookDeliverer({
       name: "test",
       sign: () => ({}),
