@@ -122,6 +122,32 @@ describe("createWebhookDeliverer", () => {
     expect(record.attempts[0]!.error).toBe("ECONNREFUSED");
   });
 
+  it("gives up on a receiver that does not answer within the request timeout, and tries again", async () => {
+    const silent = createServer(() => {}); // reads the request, never answers
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const d = createWebhookDeliverer({
+        name: "test",
+        sign: () => ({}),
+        retryDelaysMs: [1],
+        requestTimeoutMs: 200,
+        knobs: { targetUrl: `http://127.0.0.1:${port}/slow` },
+        log: () => {},
+      });
+      deliverer = d;
+      d.enqueue({ label: "x", render: () => "{}" });
+      await d.waitForIdle();
+      const record = d.deliveries()[0]!;
+      expect(record.state).toBe("failed");
+      expect(record.attempts.map((a) => a.error)).toEqual(["timeout", "timeout"]);
+      expect(record.attempts[0]!.durationMs).toBeGreaterThanOrEqual(190);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
   it("duplicates deliveries when asked", async () => {
     const d = makeDeliverer({ duplicateRate: 1 });
     d.enqueue({ label: "x", eventIds: ["e1"], render: () => "{}" });
