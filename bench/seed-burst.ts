@@ -36,6 +36,8 @@ const ZBenchEnv = z.object({
   BENCH_SEPARATE_INTAKE: z.stringbool().default(false),
   /** Keep the scratch database for inspection (the runner's tables are in schema inngest_runner). */
   BENCH_KEEP_DB: z.stringbool().default(false),
+  /** The stand-ins' nice value once the app runs (bench/lib/sync-stack.ts `standInNice`); 0 leaves it. */
+  BENCH_STANDIN_NICE: z.coerce.number().int().min(-20).max(19).default(-10),
 });
 
 async function burst(faultPercent: number): Promise<Record<string, unknown>> {
@@ -47,6 +49,7 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
       scenario: "bench/seed-burst.ts",
       databaseUrl: db.url,
       separateIntake: env.BENCH_SEPARATE_INTAKE,
+      standInNice: env.BENCH_STANDIN_NICE,
     });
     const faults =
       faultPercent > 0
@@ -91,6 +94,7 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
       setup: env.BENCH_SEPARATE_INTAKE
         ? "HubSpot + Stripe sandboxes (this process) → app intake (child 1) → local Inngest runner (child) → webhook dispatchers + sync-* functions (app child 2); governor HubSpot 15/s, Stripe 100/s"
         : "HubSpot + Stripe sandboxes (this process) → app intake + webhook dispatchers + sync-* functions (child) → local Inngest runner (child); governor HubSpot 15/s, Stripe 100/s",
+      standInNice: env.BENCH_STANDIN_NICE,
       faults: faultPercent > 0 ? { percent: faultPercent, ...faults } : "none",
       load: { ...load, loadSeconds: seeded.loadSeconds },
       synced: done,

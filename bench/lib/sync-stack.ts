@@ -5,6 +5,7 @@
  * same port, which the chaos scenarios do mid-burst.
  */
 import type { ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
 import pg from "pg";
 import type Stripe from "stripe";
 import { appChildEnv, serveAppChild, startAppChild } from "@/bench/lib/app-child";
@@ -65,6 +66,13 @@ export interface TSyncStackOptions {
    * in one event loop behind hundreds of webhook requests a second.
    */
   separateIntake?: boolean;
+  /**
+   * Nice value for this process's main thread (the stand-ins and the driver) once the children run:
+   * HubSpot and Stripe answer from machines of their own, while here they share two cores with the app,
+   * the runner and PostgreSQL. Starved, the stand-ins read requests late and in bunches, and Stripe's
+   * stand-in then counts more than the app sent in a second. Unset or 0: unchanged.
+   */
+  standInNice?: number;
 }
 
 export interface TSyncStack {
@@ -214,5 +222,7 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
   const runnerReady = stack.startRunner();
   await stack.startApp();
   await runnerReady;
+  // After the children started: they would inherit it.
+  if (opts.standInNice) setPriority(opts.standInNice);
   return stack;
 }
