@@ -22,9 +22,21 @@ describe("send window", () => {
       const inWindow = left.filter((t) => t > left[i]! - 1000 && t <= left[i]!).length;
       expect(inWindow).toBeLessThanOrEqual(95);
     }
-    // Five left at once with the stream's last one (room left in the window), the rest as the oldest aged out.
-    expect(left.slice(90).filter((t) => t === left[89])).toHaveLength(5);
+    // Five left soon after the stream's last one (room left in the window), the rest as the oldest aged out.
+    expect(left.slice(90).filter((t) => t - left[89]! < 40)).toHaveLength(5);
     expect(left.at(-1)! - left[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("spreads a backlog: sends at least half the limit's pace apart, not in one burst", async () => {
+    const w = createSendWindow(1000);
+    const left: number[] = [];
+    // 40 requests due at once (timers that fired together after a stall of ours), limit 96.
+    const batch = Array.from({ length: 40 }, () => w.take(96).then(() => left.push(Date.now())));
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(batch);
+    for (let i = 1; i < left.length; i++) expect(left[i]! - left[i - 1]!).toBeGreaterThanOrEqual(5);
+    // Twice the pace: ~0.2 s for 40, not the 0.4 s they would take at the limit's own pace.
+    expect(left.at(-1)! - left[0]!).toBeLessThan(260);
   });
 
   it("does not delay a stream that stays under the limit", async () => {
