@@ -10,12 +10,12 @@
  * caller. Held back here, a stalled batch leaves no faster than the limit allows. Per process only:
  * the sharing between processes stays the governor's.
  *
- * Nor do they leave at once: two sends are at least half the limit's pace apart (5 ms at 96 a second),
- * so after a stall of ours the backlog catches up at twice the rate instead of in one burst. A
- * provider counts by when it reads each request, late by however long it is busy; a burst sent just
+ * Nor do they leave at once: two sends are at least half the limit's pace apart (5.2 ms at 96 a
+ * second), so after a stall of ours the backlog catches up at twice the rate instead of in one burst.
+ * A provider counts by when it reads each request, late by however long it is busy; a burst sent just
  * before one of its rolling seconds began and read just after counts in it on top of that second's
- * own. With the stand-ins' loops at most 19–25 ms late, bursts of a stall's worth still drew 2–8 429s
- * in a 10,000-contact burst.
+ * own. With the stand-ins' loops at most 19–22 ms late, such bursts still drew 1–2 429s in a
+ * 10,000-contact burst; spread, none in five runs.
  */
 
 export interface TSendWindow {

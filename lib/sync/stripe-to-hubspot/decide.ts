@@ -12,8 +12,9 @@ import type { TCustomerCandidate } from "@/lib/sync/stripe-to-hubspot/triage";
 import { logSync, pairEntry, type TSyncLogEntry } from "@/lib/sync/sync-log";
 
 /**
- * Stripe → HubSpot, second step: re-reads the candidate customers (the webhook body is a hint;
- * see currentCustomer) and decides what HubSpot needs (echo by the write ledger, "HubSpot already holds these values").
+ * Stripe → HubSpot, second step: re-reads the candidate customers (the webhook body is a hint; see
+ * currentCustomer) and decides what HubSpot needs (echo by the write ledger, "HubSpot already holds
+ * these values").
  */
 
 export interface THubspotWrite {
@@ -40,8 +41,8 @@ const DIRECTION = "stripe_to_hubspot" as const;
 /**
  * The customer to write. A customer no pair and no write of ours has touched yet is taken from its
  * event (the triage keeps that only when no other event of the batch shares its second): no write of
- * ours is known to be newer than it, and the re-read cost a governed Stripe call (~1 s in a burst's line) on
- * the path of every new customer. Anything else is read again: the webhook body is a hint.
+ * ours is known to be newer than it, and the re-read cost a governed Stripe call (~1 s in a burst's
+ * line) on the path of every new customer. Anything else is read again: the webhook body is a hint.
  */
 async function currentCustomer(
   c: TCustomerCandidate,
