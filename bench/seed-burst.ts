@@ -94,7 +94,7 @@ async function burst(faultPercent: number): Promise<Record<string, unknown>> {
       setup: env.BENCH_SEPARATE_INTAKE
         ? "HubSpot + Stripe sandboxes (this process) → app intake (child 1) → local Inngest runner (child) → webhook dispatchers + sync-* functions (app child 2); governor HubSpot 15/s, Stripe 100/s"
         : "HubSpot + Stripe sandboxes (this process) → app intake + webhook dispatchers + sync-* functions (child) → local Inngest runner (child); governor HubSpot 15/s, Stripe 100/s",
-      standInNice: env.BENCH_STANDIN_NICE,
+      standInNice: stack.standInNice,
       faults: faultPercent > 0 ? { percent: faultPercent, ...faults } : "none",
       load: { ...load, loadSeconds: seeded.loadSeconds },
       synced: done,

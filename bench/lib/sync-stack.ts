@@ -5,7 +5,7 @@
  * same port, which the chaos scenarios do mid-burst.
  */
 import type { ChildProcess } from "node:child_process";
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import pg from "pg";
 import type Stripe from "stripe";
 import { appChildEnv, serveAppChild, startAppChild } from "@/bench/lib/app-child";
@@ -82,6 +82,8 @@ export interface TSyncStack {
   str: TStripeSandbox;
   /** The driver's Stripe client (retries its own calls, so injected faults do not stop the load). */
   stripe: Stripe;
+  /** The nice value this process's main thread runs at (what `standInNice` could be given). */
+  standInNice: number;
   startApp(): Promise<void>;
   killApp(): Promise<void>;
   startRunner(): Promise<void>;
@@ -175,6 +177,7 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
     pool,
     hub,
     str,
+    standInNice: getPriority(),
     stripe: createTestClient(str.port, DRIVER_STRIPE_KEY, { maxNetworkRetries: 10, timeout: 8_000 }),
     async startApp() {
       const started = startAppChild(opts.scenario, env);
@@ -222,7 +225,15 @@ export async function startSyncStack(opts: TSyncStackOptions): Promise<TSyncStac
   const runnerReady = stack.startRunner();
   await stack.startApp();
   await runnerReady;
-  // After the children started: they would inherit it.
-  if (opts.standInNice) setPriority(opts.standInNice);
+  // After the children started: they would inherit it. Below 0 needs root (or CAP_SYS_NICE); without
+  // it the run goes on unchanged and its result says so.
+  if (opts.standInNice) {
+    try {
+      setPriority(opts.standInNice);
+    } catch (error) {
+      process.stderr.write(`stand-ins stay at nice ${getPriority()}: ${(error as Error).message}\n`);
+    }
+    stack.standInNice = getPriority();
+  }
   return stack;
 }
